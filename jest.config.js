@@ -3,12 +3,15 @@ const swc = JSON.parse(require('fs').readFileSync(__dirname + '/.swcrc', 'utf8')
 delete swc.exclude;
 delete swc.$schema;
 swc.jsc.baseUrl = __dirname;
+swc.swcrc = false; // the build's .swcrc excludes specs; tests take this copy instead
 
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts', '<rootDir>/libs/**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  // NestJS 12 ships ESM only; Jest's CommonJS runtime on Node 20 cannot require it, so swc compiles it too.
+  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', swc] },
+  transformIgnorePatterns: ['^(?!.*/node_modules/(@nestjs|@bull-board|content-disposition)/).*/node_modules/'],
   moduleNameMapper: {
     '^@lib/wire-format$': '<rootDir>/libs/wire-format/src',
     '^@lib/collectors$': '<rootDir>/libs/collectors/src',

@@ -1,0 +1,29 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUE } from '../common/queues';
+import { Env } from '../config/env';
+import { AlertChannels } from './alert-channels';
+import { AlertsProcessor } from './alerts.processor';
+import { AlertsService } from './alerts.service';
+import { LogChannel } from './channels/log.channel';
+
+@Module({
+  imports: [
+    BullModule.registerQueueAsync({
+      name: QUEUE.alerts,
+      inject: [Env],
+      useFactory: (env: Env) => ({
+        defaultJobOptions: {
+          attempts: env.alertAttempts,
+          backoff: { type: 'exponential', delay: 30_000 },
+          // Completed deliveries stay a day so a re-driven detection with the same id is recognised.
+          removeOnComplete: { age: 86400 },
+          removeOnFail: false,
+        },
+      }),
+    }),
+  ],
+  providers: [AlertsService, AlertsProcessor, AlertChannels, LogChannel],
+  exports: [AlertsService],
+})
+export class AlertsModule {}

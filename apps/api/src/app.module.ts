@@ -1,0 +1,46 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AlertsModule } from './alerts/alerts.module';
+import { AuthThrottle } from './common/auth-throttle';
+import { EdgeHooks } from './common/edge-hooks';
+import { EnvelopeFilter } from './common/envelope.filter';
+import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { RedisModule } from './common/redis.module';
+import { RouteIndex } from './common/route-index';
+import { ConfigModule } from './config/config.module';
+import { Env } from './config/env';
+import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
+import { HeartbeatModule } from './heartbeat/heartbeat.module';
+import { InfoModule } from './info/info.module';
+import { PersistenceModule } from './persistence/persistence.module';
+import { PingsModule } from './pings/pings.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        DatabaseModule,
+        RedisModule,
+        BullModule.forRoot({ connection: { url: env.redisUrl }, prefix: env.redisPrefix }),
+        PersistenceModule,
+        AlertsModule,
+        HeartbeatModule,
+        EventsModule,
+        PingsModule,
+        InfoModule,
+      ],
+      providers: [
+        AuthThrottle,
+        EdgeHooks,
+        { provide: RouteIndex, useValue: new RouteIndex() },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        { provide: APP_FILTER, useClass: EnvelopeFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
+import { readFileSync } from 'node:fs';
+import { AppModule } from './app.module';
+import { mountBullBoard } from './bullboard/bullboard';
+import { EdgeHooks } from './common/edge-hooks';
+import { registerLegacyBodyParsers } from './common/legacy-body';
+import { QUEUE } from './common/queues';
+import { RouteIndex } from './common/route-index';
+import { Env } from './config/env';
+
+/** The Fastify adapter with the transport settings of §3 (TLS, proxy trust, body limit). */
+export function createAdapter(env: Env): FastifyAdapter {
+  const tls = env.tlsCert && env.tlsKey ? { https: { cert: readFileSync(env.tlsCert), key: readFileSync(env.tlsKey) } } : {};
+  return new FastifyAdapter({
+    ...tls,
+    bodyLimit: env.bodyLimitBytes,
+    trustProxy: env.trustProxy,
+    // Requests carry their id into `internal error (ref <id>)` and the log line behind it.
+    genReqId: () => Math.random().toString(36).slice(2, 12),
+    forceCloseConnections: 'idle',
+  });
+}
+
+/** Creates and configures the API: main.ts and the tests both boot through here, so tests run what users run. */
+export async function createApp(env: Env, logger: LogLevel[]): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), createAdapter(env), {
+    logger,
+    // Our own parsers (legacy-body.ts) read every body; Nest's JSON parser would answer bad JSON itself.
+    bodyParser: false,
+    abortOnError: false,
+  });
+  await configureApp(app, env);
+  return app;
+}
+
+async function configureApp(app: NestFastifyApplication, env: Env): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes = app.get(RouteIndex);
+  routes.watch(fastify);
+  registerLegacyBodyParsers(fastify, env.bodyLimitBytes);
+  app.get(EdgeHooks).install(fastify);
+  app.enableCors({
+    origin: env.corsOrigins.includes('*') ? '*' : env.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['password', 'content-type'],
+    optionsSuccessStatus: 204,
+  });
+  const queues = Object.values(QUEUE).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+  await mountBullBoard(fastify, queues, env.password);
+  await app.init();
+}

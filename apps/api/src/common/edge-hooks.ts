@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Env } from '../config/env';
+import { AuthThrottle } from './auth-throttle';
+import { HintedError } from './hinted-error';
+import { digest, passwordMatches } from './password';
+
+/** Route-level auth marker, set with `@RouteConfig(PASSWORD)` on a handler. */
+export type RouteAuth = { auth: 'password' | 'password-or-redirect' };
+export const PASSWORD: RouteAuth = { auth: 'password' };
+export const PASSWORD_OR_REDIRECT: RouteAuth = { auth: 'password-or-redirect' };
+
+/**
+ * Throttle and authentication on headers only, in Fastify's onRequest phase: before the body is read,
+ * so the precedence of §3.7 holds (403 before 413 and 400). Routing (404/405) has already happened:
+ * unmatched requests carry no route config and reach the not-found handler.
+ */
+@Injectable()
+export class EdgeHooks {
+  private readonly expected: Buffer;
+
+  constructor(
+    private readonly throttle: AuthThrottle,
+    env: Env,
+  ) {
+    this.expected = digest(env.password);
+  }
+
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', async (request, reply) => this.check(request, reply));
+  }
+
+  private async check(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const config = request.routeOptions.config as Partial<RouteAuth> | undefined;
+    if (!config?.auth || request.method === 'OPTIONS') {
+      return;
+    }
+    const header = request.headers.password;
+    if (config.auth === 'password-or-redirect' && header === undefined) {
+      await reply.redirect('/gui', 302);
+      return;
+    }
+    const blocked = await this.throttle.blockedFor(request.ip);
+    if (blocked > 0) {
+      throw new HintedError(429, 'too many requests', { 'retry-after': String(blocked) });
+    }
+    if (header === undefined) {
+      await this.throttle.recordFailure(request.ip);
+      throw new HintedError(403, 'missing password');
+    }
+    if (Array.isArray(header) || !passwordMatches(header, this.expected)) {
+      await this.throttle.recordFailure(request.ip);
+      throw new HintedError(403, 'bad password');
+    }
+  }
+}

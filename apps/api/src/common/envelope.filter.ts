@@ -1,0 +1,76 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { serializeEnvelope } from './envelope';
+import { HintedError } from './hinted-error';
+import { RouteIndex } from './route-index';
+
+const logger = new Logger('Errors');
+
+/**
+ * Turns any failure into the envelope with a real status (§3.7). Nest routes Fastify's errors (body
+ * limit, parsing, onRequest hooks, unmatched routes) through its exception layer, so they arrive here too.
+ */
+export function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply, routes?: RouteIndex): void {
+  const { status, hint, headers } = classify(error, request, routes);
+  void reply
+    .status(status)
+    .headers({ ...headers, 'content-type': 'application/json' })
+    .send(serializeEnvelope({ hint, result: status }));
+}
+
+function classify(
+  error: unknown,
+  request: FastifyRequest,
+  routes?: RouteIndex,
+): { status: number; hint: string; headers: Record<string, string> } {
+  if (error instanceof HintedError) {
+    return { status: error.status, hint: error.hint, headers: error.headers };
+  }
+  // Nest wraps Fastify's own errors (body limit, parsing) in an HttpException whose cause keeps the code.
+  const code = ((error instanceof HttpException ? error.cause : error) as { code?: string } | undefined)?.code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, hint: 'request body too large', headers: {} };
+  }
+  if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: 400, hint: 'invalid JSON body', headers: {} };
+  }
+  if (error instanceof HttpException && error.getStatus() === 404) {
+    const allowed = routes?.allowed(request.url.split('?')[0]) ?? [];
+    if (allowed.length > 0) {
+      return { status: 405, hint: 'method not allowed', headers: { allow: allowed.join(', ') } };
+    }
+    return { status: 404, hint: 'not found', headers: {} };
+  }
+  if (error instanceof HttpException && error.getStatus() < 500) {
+    return { status: error.getStatus(), hint: error.message, headers: {} };
+  }
+  if (isStoreDown(error)) {
+    logger.error(`store unavailable (ref ${request.id}): ${(error as Error).message}`);
+    return { status: 503, hint: 'unavailable, retry later', headers: { 'retry-after': '5' } };
+  }
+  logger.error(`internal error (ref ${request.id}): ${(error as Error)?.stack ?? String(error)}`);
+  return { status: 500, hint: `internal error (ref ${request.id})`, headers: {} };
+}
+
+function isStoreDown(error: unknown): boolean {
+  const message = (error as Error)?.message ?? '';
+  const code = (error as { code?: string }).code ?? '';
+  return (
+    ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', '57P01', '57P03'].includes(code) ||
+    /Connection is closed|connect ECONNREFUSED|Connection terminated|MaxRetriesPerRequest|timeout exceeded when trying to connect/i.test(
+      message,
+    ) ||
+    (error instanceof QueryFailedError && /terminat/i.test(message))
+  );
+}
+
+@Catch()
+export class EnvelopeFilter implements ExceptionFilter {
+  constructor(private readonly routes: RouteIndex) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    renderError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.routes);
+  }
+}

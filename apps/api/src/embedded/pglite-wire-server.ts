@@ -1,0 +1,181 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+// Why not PGLiteSocketServer from @electric-sql/pglite-socket 0.2.17: its multiplexer switches clients between
+// single protocol messages, and PGlite has one session, so one unnamed prepared statement. When a client's
+// Parse and its Bind arrive in different TCP reads (any large multi-row INSERT), another client's Parse lands in
+// between and the Bind meets the wrong statement ("bind message supplies 1000 parameters, but prepared
+// statement "" requires 1", or silently the wrong table when the counts match). Here a client owns the engine
+// from its first message until the engine is idle again: after a Sync or a simple Query outside a transaction.
+
+const SSL_REQUEST = 80877103;
+const GSS_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
+
+export interface WireServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** One owner at a time; the owner keeps the engine across messages until it releases it. */
+class EngineGate {
+  private owner: object | null = null;
+  private waiters: Array<() => void> = [];
+
+  async acquire(who: object): Promise<void> {
+    while (this.owner !== null && this.owner !== who) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.owner = who;
+  }
+
+  owns(who: object): boolean {
+    return this.owner === who;
+  }
+
+  release(who: object): void {
+    if (this.owner !== who) {
+      return;
+    }
+    this.owner = null;
+    // wake everyone in arrival order; the first one takes the engine, the others queue again
+    this.waiters.splice(0).forEach((wake) => wake());
+  }
+}
+
+export async function serveWireProtocol(db: PGlite, host: string, log: (line: string) => void): Promise<WireServer> {
+  const gate = new EngineGate();
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    new WireConnection(db, gate, socket, log).attach();
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // port 0: the OS picks a free port, so two instances (parallel test workers) never collide
+    server.listen(0, host, resolve);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      sockets.forEach((socket) => socket.destroy());
+      await closed;
+      // wait for the last owner's cleanup (rollback) before the caller closes PGlite
+      const stopper = {};
+      await gate.acquire(stopper);
+    },
+  };
+}
+
+class WireConnection {
+  private buffer = Buffer.alloc(0);
+  private started = false;
+  private pumping = false;
+  private closed = false;
+
+  constructor(
+    private readonly db: PGlite,
+    private readonly gate: EngineGate,
+    private readonly socket: Socket,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  attach(): void {
+    this.socket.on('data', (chunk) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      void this.pump();
+    });
+    this.socket.on('error', () => this.socket.destroy());
+    this.socket.on('close', () => {
+      this.closed = true;
+      void this.pump();
+    });
+  }
+
+  // one loop per connection keeps its messages in order, whatever the TCP reads look like
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      return;
+    }
+    this.pumping = true;
+    try {
+      for (let message = this.next(); message && !this.closed; message = this.next()) {
+        await this.handle(message);
+      }
+      if (this.closed) {
+        await this.abandon();
+      }
+    } catch (error) {
+      this.log(`embedded PostgreSQL: dropping a client after an engine error: ${String(error)}`);
+      this.socket.destroy();
+      await this.abandon();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** The next complete message, or null. Before startup, messages have no type byte. */
+  private next(): Buffer | null {
+    const header = this.started ? 1 : 0;
+    if (this.buffer.length < header + 4) {
+      return null;
+    }
+    const length = header + this.buffer.readInt32BE(header);
+    if (this.buffer.length < length) {
+      return null;
+    }
+    const message = this.buffer.subarray(0, length);
+    this.buffer = this.buffer.subarray(length);
+    return message;
+  }
+
+  private async handle(message: Buffer): Promise<void> {
+    const startup = !this.started;
+    if (startup) {
+      const code = message.readInt32BE(4);
+      if (code === SSL_REQUEST || code === GSS_REQUEST) {
+        this.socket.write('N'); // no TLS on loopback; the client goes on in clear text
+        return;
+      }
+      if (code === CANCEL_REQUEST) {
+        this.socket.destroy(); // PGlite cannot cancel a running query
+        return;
+      }
+      this.started = true;
+    }
+    const type = startup ? '' : String.fromCharCode(message[0]);
+    if (type === 'X') {
+      this.socket.end(); // Terminate ends this client, not PGlite's single session
+      return;
+    }
+    await this.gate.acquire(this);
+    await this.run(message, (data) => this.socket.writable && this.socket.write(Buffer.from(data)));
+    // the startup exchange, a Sync and a simple Query each end with ReadyForQuery: a unit of work is over
+    if ((startup || type === 'S' || type === 'Q') && !this.db.isInTransaction()) {
+      this.gate.release(this);
+    }
+  }
+
+  private async run(message: Uint8Array, onRawData: (data: Uint8Array) => void): Promise<void> {
+    await this.db.runExclusive(async () => this.db.execProtocolRawStream(message, { onRawData }));
+  }
+
+  /** A client left while owning the engine: end its half-sent extended query and roll back its transaction. */
+  private async abandon(): Promise<void> {
+    if (!this.gate.owns(this)) {
+      return;
+    }
+    try {
+      await this.run(SYNC, () => undefined);
+      if (this.db.isInTransaction()) {
+        await this.db.exec('ROLLBACK');
+      }
+    } finally {
+      this.gate.release(this);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { prepareQuickStart } from './quick-start';
+import { startInWorker } from './test/in-worker';
+
+const closed = async (url: string): Promise<boolean> =>
+  new Promise((done) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    socket.on('connect', () => done(false) ?? socket.destroy());
+    socket.on('error', () => done(true));
+  });
+
+describe(prepareQuickStart.name, () => {
+  const root = mkdtempSync(join(tmpdir(), 'wt-quick-'));
+  const configured = {
+    DATABASE_URL: 'postgres://watchtower@db.example:5432/watchtower',
+    REDIS_URL: 'redis://redis.example:6379',
+    WATCHTOWER_PASSWORD: 'chosen',
+  };
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('fills nothing in with NODE_ENV=production, so the validator names what is missing', async () => {
+    const raw = { NODE_ENV: 'production', DATA_DIR: root, PORT: '5000' };
+    const lines: string[] = [];
+    const quick = await prepareQuickStart(raw, (line) => lines.push(line));
+    expect(quick.env).toEqual(raw);
+    expect(quick.env).not.toBe(raw);
+    expect(lines).toEqual([]);
+    await quick.stop();
+  });
+
+  it('starts nothing when everything is configured', async () => {
+    const raw = { ...configured, DATA_DIR: root };
+    const lines: string[] = [];
+    const quick = await prepareQuickStart(raw, (line) => lines.push(line));
+    expect(quick.env).toEqual(raw);
+    expect(lines).toEqual([]);
+  });
+
+  it('generates the password and starts Redis when they are missing, leaving the raw environment alone', async () => {
+    const dataDir = mkdtempSync(join(root, 'partial-'));
+    const raw = { DATABASE_URL: configured.DATABASE_URL, REDIS_URL: '', DATA_DIR: dataDir };
+    const lines: string[] = [];
+    const quick = await prepareQuickStart(raw, (line) => lines.push(line));
+    try {
+      const { WATCHTOWER_PASSWORD: password = '', REDIS_URL: redisUrl = '' } = quick.env;
+      expect(raw).toEqual({ DATABASE_URL: configured.DATABASE_URL, REDIS_URL: '', DATA_DIR: dataDir });
+      expect(quick.env.DATABASE_URL).toBe(configured.DATABASE_URL);
+      expect(lines).toEqual([
+        `WATCHTOWER_PASSWORD was not set: generated ${password}, stored in ${join(dataDir, 'password')}`,
+        expect.stringMatching(/^private redis-server listening on 127\.0\.0\.1:\d+, data \(AOF\) in .*\/redis$/),
+      ]);
+      const redis = new Redis(redisUrl);
+      expect(await redis.ping()).toBe('PONG');
+      await redis.quit();
+    } finally {
+      await quick.stop();
+    }
+    expect(await closed(quick.env.REDIS_URL ?? '')).toBe(true);
+
+    const again = await prepareQuickStart({ ...raw, REDIS_URL: configured.REDIS_URL }, (line) => lines.push(line));
+    expect(again.env.WATCHTOWER_PASSWORD).toBe(quick.env.WATCHTOWER_PASSWORD);
+    expect(lines[2]).toBe(`WATCHTOWER_PASSWORD was not set: using the one stored in ${join(dataDir, 'password')}`);
+  });
+
+  it('runs on an empty environment with embedded PostgreSQL and a private Redis', async () => {
+    const dataDir = mkdtempSync(join(root, 'empty-'));
+    const quick = await startInWorker<{ env: NodeJS.ProcessEnv }>(require.resolve('./quick-start'), 'prepareQuickStart', {
+      DATA_DIR: dataDir,
+    });
+    try {
+      expect(quick.lines).toEqual([
+        expect.stringContaining('generated'),
+        expect.stringContaining('private redis-server'),
+        expect.stringMatching(/^embedded PostgreSQL \(PGlite\) listening on 127\.0\.0\.1:\d+, data in .*\/pg$/),
+      ]);
+      const pool = new Pool({ connectionString: quick.result.env.DATABASE_URL });
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await pool.end();
+    } finally {
+      await quick.stop();
+    }
+    expect(await closed(quick.result.env.REDIS_URL ?? '')).toBe(true);
+    expect(await closed(quick.result.env.DATABASE_URL ?? '')).toBe(true);
+  });
+});

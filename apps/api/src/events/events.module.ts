@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { EventsController } from './events.controller';
+import { EventsService } from './events.service';
+
+@Module({
+  imports: [PersistenceModule, AlertsModule],
+  controllers: [EventsController],
+  providers: [EventsService],
+})
+export class EventsModule {}

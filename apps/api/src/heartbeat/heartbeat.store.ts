@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { Env } from '../config/env';
+import { RedisClient } from '../common/redis.module';
+import { ACK_CLAIM, CANCEL, CLAIM_DUE, DELETE, PULSE, STARTUP_GRACE } from './heartbeat.scripts';
+
+/** The live heartbeat record as kept in Redis (watchtower-protocol.md §6.1). Times are epoch seconds. */
+export interface LiveRecord {
+  service: string;
+  alertType: string;
+  alertTarget: string;
+  nextIn: number;
+  repeatEvery?: number;
+  last: number;
+  expected: number;
+  alerted: boolean;
+  cancelled: boolean;
+  deadAt?: number;
+  position: number;
+  version: number;
+}
+
+export type PulseOutcome = { kind: 'limit' } | { kind: 'ok'; record: LiveRecord; previous: LiveRecord | null };
+
+/** How long a claimed death may wait for its jobs before another process re-drives it. */
+const REDRIVE_AFTER_SECONDS = 15;
+/** Each sweeper refreshes this presence key; its absence at startup means no API process was running. */
+export const ALIVE_TTL_MS = 5000;
+
+/** Redis side of heartbeats: every transition is one atomic script together with its deadline. */
+@Injectable()
+export class HeartbeatStore {
+  private readonly keys: Record<'rec' | 'due' | 'claims' | 'claimedAt' | 'seq' | 'ver' | 'alive' | 'ready', string>;
+
+  constructor(
+    private readonly redis: RedisClient,
+    env: Env,
+  ) {
+    const p = `${env.redisPrefix}:hb`;
+    this.keys = {
+      rec: `${p}:rec`,
+      due: `${p}:due`,
+      claims: `${p}:claims`,
+      claimedAt: `${p}:claimedAt`,
+      seq: `${p}:seq`,
+      ver: `${p}:ver`,
+      alive: `${p}:alive`,
+      ready: `${p}:ready`,
+    };
+  }
+
+  async pulse(
+    input: { service: string; alertType: string; alertTarget: string; nextIn: number; repeatEvery?: number },
+    maxServices: number,
+  ): Promise<PulseOutcome> {
+    const { rec, due, seq, ver } = this.keys;
+    const reply = (await this.redis.eval(
+      PULSE,
+      4,
+      rec,
+      due,
+      seq,
+      ver,
+      input.service,
+      input.alertType,
+      input.alertTarget,
+      input.nextIn,
+      input.repeatEvery ?? '',
+      maxServices,
+    )) as string[];
+    if (reply[0] === 'limit') {
+      return { kind: 'limit' };
+    }
+    return { kind: 'ok', record: decode(reply[1]), previous: reply[2] ? decode(reply[2]) : null };
+  }
+
+  async cancel(service: string): Promise<LiveRecord | null> {
+    const raw = (await this.redis.eval(CANCEL, 3, this.keys.rec, this.keys.due, this.keys.ver, service)) as
+      | string
+      | null;
+    return raw ? decode(raw) : null;
+  }
+
+  async delete(service: string): Promise<LiveRecord | null> {
+    const { rec, due, claims, claimedAt, ver } = this.keys;
+    const raw = (await this.redis.eval(DELETE, 5, rec, due, claims, claimedAt, ver, service)) as string | null;
+    return raw ? decode(raw) : null;
+  }
+
+  async get(service: string): Promise<LiveRecord | null> {
+    const raw = await this.redis.hget(this.keys.rec, service);
+    return raw ? decode(raw) : null;
+  }
+
+  /** Every record in first-pulse order. */
+  async list(): Promise<LiveRecord[]> {
+    const all = await this.redis.hvals(this.keys.rec);
+    return all.map(decode).sort((a, b) => a.position - b.position);
+  }
+
+  /** Claims up to `batch` services that are due (and stale claims to re-drive), already marked dead. */
+  async claimDue(batch: number): Promise<LiveRecord[]> {
+    const { rec, due, claims, claimedAt, ver } = this.keys;
+    const raws = (await this.redis.eval(
+      CLAIM_DUE,
+      5,
+      rec,
+      due,
+      claims,
+      claimedAt,
+      ver,
+      batch,
+      REDRIVE_AFTER_SECONDS,
+    )) as string[];
+    return raws.map(decode);
+  }
+
+  async ackClaims(records: LiveRecord[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const record of records) {
+      pipeline.eval(ACK_CLAIM, 2, this.keys.claims, this.keys.claimedAt, record.service, record.expected);
+    }
+    await pipeline.exec();
+  }
+
+  async markAlive(): Promise<void> {
+    await this.redis.set(this.keys.alive, '1', 'PX', ALIVE_TTL_MS);
+  }
+
+  async clearAlive(): Promise<void> {
+    await this.redis.del(this.keys.alive);
+  }
+
+  /** -1 when another process is alive (no grace), otherwise how many deadlines were postponed. */
+  async applyStartupGrace(graceSeconds: number): Promise<number> {
+    return (await this.redis.eval(
+      STARTUP_GRACE,
+      2,
+      this.keys.due,
+      this.keys.alive,
+      graceSeconds,
+      ALIVE_TTL_MS,
+    )) as number;
+  }
+
+  /** Whether Redis holds the live state; false after Redis lost its data, so PostgreSQL must refill it. */
+  async isReady(): Promise<boolean> {
+    return (await this.redis.exists(this.keys.ready)) === 1;
+  }
+
+  /** Refills Redis from PostgreSQL rows (the system of record), then marks it ready. */
+  async restore(records: LiveRecord[]): Promise<void> {
+    const { rec, due, seq, ver, ready } = this.keys;
+    const multi = this.redis.multi();
+    let maxPosition = 0;
+    let maxVersion = 0;
+    for (const r of records) {
+      multi.hset(rec, r.service, JSON.stringify(r));
+      if (!r.alerted && !r.cancelled) {
+        multi.zadd(due, r.expected + 1, r.service);
+      }
+      maxPosition = Math.max(maxPosition, r.position);
+      maxVersion = Math.max(maxVersion, r.version);
+    }
+    multi.set(seq, maxPosition);
+    multi.set(ver, maxVersion);
+    multi.set(ready, '1');
+    await multi.exec();
+  }
+}
+
+function decode(raw: string): LiveRecord {
+  return JSON.parse(raw) as LiveRecord;
+}

@@ -1,0 +1,24 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUE } from '../common/queues';
+import { PersistenceProcessor } from './persistence.processor';
+import { PersistenceService } from './persistence.service';
+import { PersistenceWriter } from './persistence.writer';
+
+@Module({
+  imports: [
+    BullModule.registerQueue({
+      name: QUEUE.persistence,
+      defaultJobOptions: {
+        attempts: 20,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        // A batch that keeps failing stays in Bull Board with its rows: nothing is lost, an operator retries it.
+        removeOnFail: false,
+      },
+    }),
+  ],
+  providers: [PersistenceService, PersistenceWriter, PersistenceProcessor],
+  exports: [PersistenceService, PersistenceWriter],
+})
+export class PersistenceModule {}

@@ -1,0 +1,41 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { GroupCommit } from '../common/group-commit';
+import { QUEUE } from '../common/queues';
+import { PersistenceBatch, PersistenceItem } from './persistence.types';
+
+/** A BullMQ job stays well under Redis's comfort zone even with many 64 KiB messages. */
+const MAX_JOB_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Durable hand-off to PostgreSQL: `record` resolves once the rows are in the `persistence` queue, which
+ * is when the API may answer 200 (§10). Concurrent requests share one job (group commit).
+ */
+@Injectable()
+export class PersistenceService {
+  private readonly batcher: GroupCommit<PersistenceItem>;
+
+  constructor(@InjectQueue(QUEUE.persistence) private readonly queue: Queue<PersistenceBatch>) {
+    this.batcher = new GroupCommit((items) => this.enqueue(items), {
+      maxItems: 1000,
+      maxBytes: MAX_JOB_BYTES,
+      sizeOf: (item) => 200 + (item.events ?? []).reduce((n, e) => n + e.message.length + e.service.length, 0),
+    });
+  }
+
+  async record(item: PersistenceItem): Promise<void> {
+    await this.batcher.push(item);
+  }
+
+  private async enqueue(items: PersistenceItem[]): Promise<void> {
+    const batch: PersistenceBatch = { events: [], heartbeats: [], deletes: [], history: [] };
+    for (const item of items) {
+      batch.events.push(...(item.events ?? []));
+      batch.heartbeats.push(...(item.heartbeats ?? []));
+      batch.deletes.push(...(item.deletes ?? []));
+      batch.history.push(...(item.history ?? []));
+    }
+    await this.queue.add('batch', batch);
+  }
+}

@@ -1,0 +1,273 @@
+import { eventually, QUEUE, TestApp, TestStores } from './app';
+import { JavaClient, JavascriptClient, PythonClient, PythonHeartbeatManager } from './clients';
+import { allJobs, sleep, sleepUntil } from './jobs';
+
+// The compatibility suite of watchtower-protocol.md §14, one test per case, against the real stack.
+describe('watchTower compatibility (§14)', () => {
+  let stores: TestStores;
+  let app: TestApp;
+  let python: PythonClient;
+
+  beforeAll(async () => {
+    stores = await TestStores.create();
+    app = await stores.start();
+    python = new PythonClient(app.url, app.password);
+  });
+  afterAll(async () => stores.destroy());
+
+  const eventsOf = async (service: string) =>
+    app.sql<{ message: string; level: number }>('SELECT message, level FROM events WHERE service = $1 ORDER BY id', [service]);
+
+  it('CT-01 Python script steps 1-5', async () => {
+    const pulsed = await python.pulse('testPython', 'pushover', 'pushoverTargetID', 60);
+    expect(pulsed.heartBeat).toMatchObject({ service: 'testPython', nextIn: 60, cancelled: false, alerted: false });
+    const cancelled = await python.cancel('testPython');
+    expect(cancelled.heartBeat.cancelled).toBe(true);
+    const list = await python.heartbeats();
+    expect(list.find((h) => h.service === 'testPython')).toMatchObject({ cancelled: true, alertType: 'pushover' });
+    await python.add('test4', 'my m"es\nsage', 4);
+    const events = await eventually(async () => {
+      const found = await python.events(null, null, '^test4$');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(events[0]).toMatchObject({ service: 'test4', message: 'my m"es\nsage', level: 4, alert: false });
+    expect(Object.keys(events[0]).sort()).toEqual(['alert', 'date', 'level', 'message', 'service']);
+  });
+
+  it('CT-02 Python manager', async () => {
+    const manager = new PythonHeartbeatManager(python, 'managed', 'log', 'ops', 2, 100);
+    manager.start();
+    const first = await eventually(async () => {
+      const record = (await python.heartbeats()).find((h) => h.service === 'managed');
+      expect(record).toBeDefined();
+      return record;
+    });
+    await eventually(async () => {
+      const record = (await python.heartbeats()).find((h) => h.service === 'managed');
+      expect(record.last).toBeGreaterThan(first.last);
+    }, 4000);
+    await manager.interrupt();
+    const record = (await python.heartbeats()).find((h) => h.service === 'managed');
+    expect(record.cancelled).toBe(true);
+  });
+
+  it('CT-03 Python, wrong password', async () => {
+    const wrong = new PythonClient(app.url, 'nope');
+    const calls = [
+      () => wrong.pulse('x', 'log', 't', 60),
+      () => wrong.cancel('x'),
+      () => wrong.add('x', 'm'),
+      () => wrong.heartbeats(),
+      () => wrong.events(),
+    ];
+    for (const call of calls) {
+      await expect(call()).rejects.toMatchObject({ kind: 'Status KO', body: '{"hint":"bad password","result":403}\n' });
+    }
+  });
+
+  it('CT-04 Python events(level=5), events(service="test4")', async () => {
+    await python.add('ct04-a', 'low', 4);
+    await python.add('ct04-b', 'high', 6);
+    await eventually(async () => expect(await python.events(null, null, '^ct04')).toHaveLength(2));
+    const high = await python.events(null, null, '^ct04', 5);
+    expect(high.map((e) => e.service)).toEqual(['ct04-b']);
+    const byService = await python.events(null, null, 'ct04-A');
+    expect(byService.map((e) => e.message)).toEqual(['low']);
+  });
+
+  it('CT-05 Java test steps', async () => {
+    const java = new JavaClient(app.url, app.password);
+    const pulsed = await java.pulse('testJava', 'pushover', 'pushoverTargetID', 60);
+    expect(JSON.parse(pulsed).result).toBe(200);
+    const cancelled = await java.cancel('testJava');
+    expect(JSON.parse(cancelled)).toMatchObject({ result: 200, heartBeat: { cancelled: true } });
+    expect(await java.add('testJava', 'ok message', 3)).toBe('{"result":200}');
+    await eventually(async () => expect(await eventsOf('testJava')).toEqual([{ message: 'ok message', level: 3 }]));
+  });
+
+  it('CT-06 Java message with backslashes', async () => {
+    const java = new JavaClient(app.url, app.password);
+    expect(await java.add('ct06', 'C:\\temp\\new', 1)).toBe('{"result":200}');
+    await eventually(async () => expect(await eventsOf('ct06')).toEqual([{ message: 'C:\temp\new', level: 1 }]));
+  });
+
+  it('CT-07 JS client (agent option fixed)', async () => {
+    const js = new JavascriptClient(app.url, app.password);
+    expect(await js.pulse('testJS', 'log', 'ops', 60)).toMatchObject({ result: 200, heartBeat: { service: 'testJS', nextIn: 60 } });
+    const listed = JSON.parse(await js.listHeartbeats());
+    expect(listed.heartBeats.map((h: { service: string }) => h.service)).toContain('testJS');
+    expect(await js.cancel('testJS')).toMatchObject({ result: 200, action: 'cancel', heartBeat: { cancelled: true } });
+  });
+
+  it('CT-08 serialization', async () => {
+    const res = await app.request('POST', '/heartbeat', {
+      body: { service: 'café ☕ 😀', alertType: 'log', alertTarget: 'ops', nextIn: 60 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.text.endsWith('\n')).toBe(true);
+    expect(res.text.slice(0, -1)).not.toContain('\n');
+    expect(res.text).toMatch(/^[\x20-\x7e]*\n$/);
+    expect(res.text).toContain('"service":"caf\\u00e9 \\u2615 \\ud83d\\ude00"');
+    expect(res.text).toMatch(/^\{"action":"pulse","heartBeat":\{"alertTarget":"ops","alertType":"log","alerted":false,"cancelled":false,"expected":\d+,"last":\d+,"nextIn":60,"service":"[^"]+"\},"result":200\}\n$/);
+    const one = await app.request('GET', `/heartbeat/${encodeURIComponent('café ☕ 😀')}`);
+    expect(one.json.heartBeat.service).toBe('café ☕ 😀');
+  });
+
+  it('CT-09 content types', async () => {
+    const body = JSON.stringify({ service: 'ct09', alertType: 'log', alertTarget: 'ops', nextIn: 60 });
+    for (const contentType of ['text/plain', null, 'application/octet-stream']) {
+      const res = await app.request('POST', '/heartbeat', { raw: body, contentType });
+      expect(res.status).toBe(200);
+    }
+    const form = await app.request('POST', '/heartbeat', {
+      raw: 'service=ct09&alertType=log&alertTarget=ops&nextIn=60',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(form.json).toMatchObject({ result: 200, heartBeat: { nextIn: 60 } });
+    const multipart = await app.request('POST', '/heartbeat', {
+      raw: '--b\r\nContent-Disposition: form-data; name="service"\r\n\r\nx\r\n--b--\r\n',
+      contentType: 'multipart/form-data; boundary=b',
+    });
+    expect(multipart.status).toBe(400);
+    expect(multipart.text).toBe('{"hint":"unsupported content type","result":400}\n');
+  });
+
+  it('CT-10 deadline', async () => {
+    const res = await app.request('POST', '/heartbeat', { body: { service: 'ct10', alertType: 'log', alertTarget: 'ops', nextIn: 3 } });
+    const { expected } = res.json.heartBeat;
+    const downJobs = async () => (await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'ct10');
+    await sleepUntil(expected + 1, -150);
+    expect(await downJobs()).toHaveLength(0);
+    await sleepUntil(expected + 2);
+    expect(await downJobs()).toHaveLength(1);
+    await eventually(async () =>
+      expect(await eventsOf('ct10')).toEqual([{ message: expect.stringMatching(/^Service ct10 has not pulsed - The service ct10 is not pulsing since \d{8} \d\d:\d\d:\d\d$/), level: 0 }]),
+    );
+    await sleep(1500);
+    expect(await downJobs()).toHaveLength(1);
+    expect((await app.request('GET', '/heartbeat/ct10')).json.heartBeat.alerted).toBe(true);
+  });
+
+  it('CT-11 recovery', async () => {
+    const first = await app.request('POST', '/heartbeat', { body: { service: 'ct11', alertType: 'log', alertTarget: 'old', nextIn: 1 } });
+    await sleepUntil(first.json.heartBeat.expected + 2);
+    await eventually(async () => expect((await app.request('GET', '/heartbeat/ct11')).json.heartBeat.alerted).toBe(true));
+    const again = await app.request('POST', '/heartbeat', { body: { service: 'ct11', alertType: 'log', alertTarget: 'new', nextIn: 60 } });
+    expect(again.json.heartBeat.alerted).toBe(false);
+    const up = await eventually(async () => {
+      const jobs = (await allJobs(app.queue(QUEUE.alerts), 'up')).filter((j) => j.data.service === 'ct11');
+      expect(jobs).toHaveLength(1);
+      return jobs[0];
+    });
+    expect(up.data).toMatchObject({ target: 'new', title: 'Service ct11 is pulsing again', body: 'The service ct11 is pulsing again' });
+    await eventually(async () =>
+      expect((await eventsOf('ct11')).map((e) => e.message)).toContain('Service ct11 is pulsing again - The service ct11 is pulsing again'),
+    );
+  });
+
+  it('CT-13 unknown alert type', async () => {
+    const res = await app.request('POST', '/heartbeat', { body: { service: 'ct13', alertType: 'mail2', alertTarget: 'x', nextIn: 60 } });
+    expect(res.status).toBe(400);
+    expect(res.text).toBe('{"hint":"unknown alert type: mail2 (available: log, mail, pushover, slack, webhook)","result":400}\n');
+    expect((await app.request('GET', '/heartbeat/ct13')).status).toBe(404);
+    const other = await app.request('POST', '/heartbeat', { body: { service: 'ct13-ok', alertType: 'log', alertTarget: 'x', nextIn: 1 } });
+    await sleepUntil(other.json.heartBeat.expected + 2);
+    await eventually(async () =>
+      expect((await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'ct13-ok')).toHaveLength(1),
+    );
+  });
+
+  it('CT-14 event window', async () => {
+    // 2026-11-22 00:00:00 in Paris is 2026-11-21 23:00:00 UTC.
+    const midnight = Date.UTC(2026, 10, 21, 23, 0, 0) / 1000;
+    await app.sql(
+      `INSERT INTO events (uid, date, level, service, message, alert) VALUES
+       ('ct14a', to_timestamp($1), 1, 'ct14', 'before', false), ('ct14b', to_timestamp($2), 1, 'ct14', 'after', false)`,
+      [midnight - 1, midnight + 1],
+    );
+    const spanning = await python.events(midnight - 3600, midnight + 60, '^ct14$');
+    expect(spanning.map((e) => e.message)).toEqual(['after', 'before']);
+    const exact = await python.events(midnight - 1, midnight + 1, '^ct14$');
+    expect(exact).toHaveLength(2);
+    const iso = await app.request('GET', `/events?service=ct14&from=2026-11-22T00:00:00%2B01:00&to=2026-11-21T23:00:01Z`);
+    expect(iso.json.events.map((e: { message: string }) => e.message)).toEqual(['after']);
+  });
+
+  it('CT-15 quoting', async () => {
+    await python.add('ct15', '"starts with a quote', 1);
+    await python.add('ct15', 'plain; with ;semicolons\nand a line', 1);
+    await eventually(async () => expect(await python.events(null, null, '^ct15$')).toHaveLength(2));
+    const listed = await python.events(null, null, '^ct15$');
+    expect(listed.map((e) => e.message).sort()).toEqual(['"starts with a quote', 'plain; with ;semicolons\nand a line']);
+  });
+
+  it('CT-16 regex', async () => {
+    await app.sql(`INSERT INTO events (uid, date, level, service, message, alert) VALUES ('ct16', date_trunc('second', now()) - interval '1 second', 0, 'svcA', $1, false)`, [
+      'a'.repeat(100_000) + '!',
+    ]);
+    expect((await python.events(null, null, 'SVCA')).length).toBeGreaterThanOrEqual(1);
+    for (const pattern of ['(a+)+$', '(.*a){20}', '(x+x+)+y']) {
+      const started = Date.now();
+      const res = await app.request('GET', `/events?message=${encodeURIComponent(pattern)}`);
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
+    const bad = await app.request('GET', '/events?service=(a');
+    expect(bad.status).toBe(400);
+    expect(bad.json.hint).toMatch(/^invalid service regex: /);
+  });
+
+  it('CT-17 paging', async () => {
+    for (let i = 0; i < 23; i++) {
+      await python.add('ct17', `m${i}`, 1);
+    }
+    await eventually(async () => expect(await python.events(null, null, '^ct17$')).toHaveLength(23));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await app.request('GET', `/events?service=^ct17$&limit=5${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.json.events.map((e: { message: string }) => e.message));
+      cursor = res.json.next;
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `m${22 - i}`));
+  });
+
+  it('CT-18 GET /', async () => {
+    const anonymous = await app.request('GET', '/', { password: null });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toBe('/gui');
+    expect(anonymous.text).toBe('');
+    const right = await app.request('GET', '/');
+    expect(right.status).toBe(200);
+    expect(right.text).toBe((await app.request('GET', '/heartbeats')).text);
+    const wrong = await app.request('GET', '/', { password: 'nope' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.text).toBe('{"hint":"bad password","result":403}\n');
+  });
+
+  it('CT-19 aliases', async () => {
+    const pulse = { service: 'ct19', alertType: 'log', alertTarget: 'ops', nextIn: 60 };
+    const viaHeartbeat = await app.request('POST', '/heartbeat', { body: pulse });
+    const viaRoot = await app.request('POST', '/', { body: pulse });
+    expect(viaRoot.status).toBe(200);
+    expect(viaRoot.json.heartBeat.service).toBe(viaHeartbeat.json.heartBeat.service);
+    expect((await app.request('GET', '/get/ct19')).text).toBe((await app.request('GET', '/heartbeat/ct19')).text);
+    expect((await app.request('GET', '/')).text).toBe((await app.request('GET', '/heartbeats')).text);
+    expect((await app.request('GET', '/list-events?service=^test4$')).text).toBe((await app.request('GET', '/events?service=^test4$')).text);
+    expect((await app.request('POST', '/add-event', { body: { service: 'ct19', message: 'm' } })).text).toBe('{"result":200}\n');
+    expect((await app.request('DELETE', '/', { body: { service: 'ct19' } })).text).toBe(
+      (await app.request('DELETE', '/heartbeat', { body: { service: 'ct19' } })).text,
+    );
+    for (const [method, path] of [['POST', '/'], ['POST', '/heartbeat'], ['POST', '/add-event'], ['POST', '/event']]) {
+      expect((await app.request(method, path, { body: {} })).text).toBe('{"hint":"no service provided","result":400}\n');
+    }
+  });
+
+  it('CT-20 auth before body', async () => {
+    const res = await app.request('POST', '/heartbeat', { password: 'nope', raw: '{"service": ', contentType: 'application/json' });
+    expect(res.status).toBe(403);
+    expect(res.text).toBe('{"hint":"bad password","result":403}\n');
+  });
+});

@@ -1,0 +1,114 @@
+import { eventually, QUEUE, TestApp, TestStores } from './app';
+import { allJobs } from './jobs';
+
+describe('POST /event and GET /events (§5.7, §5.8, §7)', () => {
+  let stores: TestStores;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    stores = await TestStores.create();
+    app = await stores.start({ AUTH_FAILURES_PER_MINUTE: '0' });
+  });
+  afterAll(async () => stores.destroy());
+
+  const add = async (body: Record<string, unknown>) => app.request('POST', '/event', { body });
+  const list = async (query: string) => (await app.request('GET', `/events?${query}`)).json;
+
+  it('stores and reads back the messages that corrupted the reference exactly', async () => {
+    const messages = [
+      '"leading quote',
+      'semi;colons;everywhere',
+      'line\nbreaks\r\nand\ttabs',
+      'unicode é ☕ 😀 \u2028',
+      'nul \u0000 byte',
+      'x'.repeat(65536),
+    ];
+    for (const message of messages) {
+      expect((await add({ service: 'exact', message, level: 1 })).text).toBe('{"result":200}\n');
+    }
+    const stored = await eventually(async () => {
+      const { events } = await list('service=^exact$');
+      expect(events).toHaveLength(messages.length);
+      return events.map((e: { message: string }) => e.message).reverse();
+    });
+    // U+0000 cannot live in PostgreSQL text: it becomes U+FFFD (§3.8)
+    expect(stored).toEqual(messages.map((m) => m.replace('\u0000', '\ufffd')));
+  });
+
+  it('stores the alert flag and raises an event alert to the default target', async () => {
+    await add({ service: 'flagged', message: 'disk full', level: 5, alert: true });
+    await add({ service: 'flagged', message: 'not an alert', alert: 0 });
+    await eventually(async () => {
+      const { events } = await list('service=^flagged$');
+      expect(events.map((e: { alert: boolean; message: string }) => [e.message, e.alert])).toEqual([
+        ['not an alert', false],
+        ['disk full', true],
+      ]);
+    });
+    const jobs = await eventually(async () => {
+      const found = await allJobs(app.queue(QUEUE.alerts), 'event');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(jobs[0].data).toMatchObject({ kind: 'event', type: 'log', target: '', title: 'flagged', body: 'disk full' });
+  });
+
+  it('filters by level at or above, service and message, case-insensitively', async () => {
+    await add({ service: 'Filter-One', message: 'Backup run succeeded', level: 2 });
+    await add({ service: 'filter-two', message: 'backup RUN failed', level: 7 });
+    await eventually(async () => expect((await list('service=^filter-')).events).toHaveLength(2));
+    expect((await list('service=^filter-&level=3')).events.map((e: { service: string }) => e.service)).toEqual(['filter-two']);
+    expect((await list('service=^filter-&message=run.*succ')).events.map((e: { service: string }) => e.service)).toEqual(['Filter-One']);
+    expect((await list('service=FILTER-ONE')).events).toHaveLength(1);
+    expect((await list('service=^filter-&level=-5')).events).toHaveLength(2);
+  });
+
+  it('applies the default 24 h window, inclusive bounds, and from > to as empty', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await app.sql(
+      `INSERT INTO events (uid, date, level, service, message, alert) VALUES
+       ('old', to_timestamp($1), 0, 'window', 'two days ago', false), ('recent', to_timestamp($2), 0, 'window', 'an hour ago', false)`,
+      [now - 2 * 86400, now - 3600],
+    );
+    expect((await list('service=^window$')).events.map((e: { message: string }) => e.message)).toEqual(['an hour ago']);
+    expect((await list(`service=^window$&from=${now - 3 * 86400}`)).events).toHaveLength(2);
+    expect((await list(`service=^window$&from=${now - 3600}.7&to=${now - 3600}`)).events).toHaveLength(1);
+    expect((await list(`service=^window$&from=${now}&to=${now - 86400}`)).events).toEqual([]);
+    expect((await list(`service=^window$&from=&to=`)).events).toHaveLength(1);
+  });
+
+  it('renders humanDates=1 dates in the display zone', async () => {
+    const { events } = await list('service=^window$&humanDates=1');
+    expect(events[0].date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  it('answers only after the event is durably queued, with one queue job for concurrent requests', async () => {
+    const queue = app.queue(QUEUE.persistence);
+    await queue.pause();
+    try {
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => add({ service: 'burst', message: `m${i}` })));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      const waiting = await queue.getWaiting();
+      const queued = waiting.flatMap((job) => job.data.events).filter((e: { service: string }) => e.service === 'burst');
+      expect(queued).toHaveLength(50);
+      expect(waiting.length).toBeLessThan(50);
+    } finally {
+      await queue.resume();
+    }
+    await eventually(async () => expect((await list('service=^burst$')).events).toHaveLength(50));
+  });
+
+  it('writes a retried batch once (idempotent uids)', async () => {
+    const batch = {
+      events: [{ uid: 'fixed-uid', date: Math.floor(Date.now() / 1000), level: 0, service: 'retried', message: 'once', alert: false }],
+      heartbeats: [],
+      deletes: [],
+      history: [],
+    };
+    await app.queue(QUEUE.persistence).add('batch', batch);
+    await app.queue(QUEUE.persistence).add('batch', batch);
+    await eventually(async () => expect((await list('service=^retried$')).events).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await app.sql(`SELECT count(*)::int AS n FROM events WHERE service = 'retried'`)).toEqual([{ n: 1 }]);
+  });
+});
