@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { HintedError } from '../common/hinted-error';
+import { parsePulse } from '../common/legacy-fields';
+import { compileSearchPattern } from '../common/search-pattern';
 
 /** Names of the alert channels, in the order hints list them (watchtower-protocol.md §5.2 step 9). */
 export const ALERT_TYPES = ['log', 'mail', 'pushover', 'slack', 'webhook'] as const;
@@ -245,6 +248,15 @@ export function validateEnv(raw: Raw): Env {
   return env;
 }
 
+/** Turns a request-validation hint into a boot error naming the config entry. */
+function rethrow(where: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    throw error instanceof HintedError ? new EnvError(`${where}: ${error.hint}`) : error;
+  }
+}
+
 function parsePreset(item: unknown, i: number): EventsPreset {
   const where = `EVENTS_PRESETS[${i}]`;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -257,6 +269,12 @@ function parsePreset(item: unknown, i: number): EventsPreset {
   for (const [key, value] of Object.entries({ service, message })) {
     if (value !== undefined && typeof value !== 'string') {
       throw new EnvError(`${where}.${key} must be a string`);
+    }
+  }
+  for (const field of ['service', 'message'] as const) {
+    const pattern = field === 'service' ? service : message;
+    if (typeof pattern === 'string' && pattern !== '') {
+      rethrow(where, () => compileSearchPattern(pattern, field));
     }
   }
   const preset: EventsPreset = { name };
@@ -310,6 +328,8 @@ function parsePing(item: unknown, i: number): PingConfig {
     throw new EnvError(`${where}.alertType must be one of ${ALERT_TYPES.join(', ')}`);
   }
   const alertTarget = text('alertTarget', false) as string;
+  // The same target rules as a pulse (§5.2 steps 8-10), so a bad monitor stops the boot, not its alerts.
+  rethrow(where, () => parsePulse({ service, nextIn: frequency, alertType, alertTarget }, ALERT_TYPES));
   const method = (text('method', true) ?? 'get').toLowerCase();
   if (method !== 'get' && method !== 'head') {
     throw new EnvError(`${where}.method must be get or head`);

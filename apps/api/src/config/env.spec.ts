@@ -1,0 +1,73 @@
+import { EnvError, validateEnv } from './env';
+
+const base = {
+  WATCHTOWER_PASSWORD: 'secret',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
+
+describe(validateEnv.name, () => {
+  it('applies the documented defaults', () => {
+    const env = validateEnv(base);
+    expect(env).toMatchObject({
+      port: 5000,
+      tzDisplay: 'Europe/Paris',
+      defaultAlertType: 'log',
+      defaultAlertTarget: '',
+      bodyLimitBytes: 1048576,
+      authFailuresPerMinute: 20,
+      heartbeatStartupGraceSeconds: 60,
+      eventsDefaultLimit: 1000,
+      eventsMaxLimit: 10000,
+      alertAttempts: 8,
+      eventsPresets: [],
+      pings: [],
+    });
+  });
+
+  it.each<[Record<string, string>, RegExp]>([
+    [{ PORT: 'http' }, /^PORT must be an integer/],
+    [{ TZ_DISPLAY: 'Mars/Olympus' }, /^TZ_DISPLAY must be an IANA time zone/],
+    [{ HEARTBEAT_DEFAULT_ALERT_TYPE: 'sms' }, /^HEARTBEAT_DEFAULT_ALERT_TYPE must be one of log, mail/],
+    [{ BODY_LIMIT_BYTES: '-1' }, /^BODY_LIMIT_BYTES must be an integer/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres or postgresql URL/],
+    [{ REDIS_URL: 'not a url' }, /^REDIS_URL must be a URL/],
+    [{ EVENTS_PRESETS: '{"name":"x"}' }, /^EVENTS_PRESETS must be a JSON array/],
+    [{ EVENTS_PRESETS: '[{"name":"bad","service":"(a"}]' }, /^EVENTS_PRESETS\[0\]: invalid service regex/],
+    [{ PINGS: '[{"service":"s","url":"ftp://x","alertType":"log","alertTarget":"t"}]' }, /^PINGS\[0\]\.url must be an http or https URL/],
+    [{ PINGS: '[{"service":"s","url":"http://x","alertType":"mail","alertTarget":"nobody"}]' }, /^PINGS\[0\]: invalid alert target for mail/],
+    [{ PINGS: '[{"service":"s","url":"http://x","alertType":"log","alertTarget":"t","frequency":2}]' }, /^PINGS\[0\]\.frequency must be an integer >= 5/],
+    [{ REDIS_PREFIX: 'a:b' }, /^REDIS_PREFIX must be/],
+  ])('refuses %j with a message naming the variable', (overrides, message) => {
+    expect(() => validateEnv({ ...base, ...overrides })).toThrow(EnvError);
+    expect(() => validateEnv({ ...base, ...overrides })).toThrow(message);
+  });
+
+  it('requires the stores and the password with NODE_ENV=production', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow('WATCHTOWER_PASSWORD is required with NODE_ENV=production');
+    expect(() => validateEnv({ NODE_ENV: 'production', WATCHTOWER_PASSWORD: 'x' })).toThrow(
+      'DATABASE_URL is required with NODE_ENV=production',
+    );
+  });
+
+  it('fills ping defaults, including the short timeout of frequent monitors', () => {
+    const env = validateEnv({
+      ...base,
+      PINGS: '[{"service":"g","url":"https://example.org","alertType":"pushover","alertTarget":"key","frequency":6}]',
+    });
+    expect(env.pings[0]).toEqual({
+      service: 'g',
+      url: 'https://example.org',
+      frequency: 6,
+      alertType: 'pushover',
+      alertTarget: 'key',
+      proxyURL: null,
+      method: 'get',
+      expectedCode: 200,
+      timeout: 3,
+      login: null,
+      password: null,
+      insecureTLS: false,
+    });
+  });
+});
