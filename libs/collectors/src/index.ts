@@ -1,0 +1,2 @@
+// Linux host collectors: issue #4.
+export {};

@@ -1,0 +1,2 @@
+// netwatch-compatible payload types, validation and serialization: issue #4.
+export {};
