@@ -172,6 +172,10 @@ describe(serializeEnvelope.name, () => {
       expect(serializeEnvelope(value)).toBe('{"-1":true,"1":[null,null],"2":{"x":"\\u00e9","y":1}}\n');
     });
 
+    it('keeps an own __proto__ key, as JSON.parse creates it', () => {
+      expect(serializeEnvelope(JSON.parse('{"b":1,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"b":1}\n');
+    });
+
     it('reorders unsorted objects nested inside sorted ones', () => {
       expect(serializeEnvelope({ a: [{ a: { z: 1, y: 2 } }], b: 1 })).toBe('{"a":[{"a":{"y":2,"z":1}}],"b":1}\n');
     });

@@ -28,8 +28,8 @@ function escapeUnit(unit: string): string {
   return '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0');
 }
 
-// Thrown when a copy would need an array-index key ("9", "10") out of numeric order: V8 always enumerates
-// such keys first and ascending, whatever the insertion order, so only the slow writer can place them.
+// Thrown when a copy cannot hold a key as an ordinary property: V8 enumerates array-index keys ("9", "10")
+// first and ascending whatever the insertion order, and assigning `__proto__` sets the prototype instead
 const INDEX_KEY = Symbol('index key');
 const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 
@@ -82,7 +82,7 @@ function sortValue(value: unknown, mustCopy: boolean): unknown {
   for (let i = 0; i < keys.length; i++) {
     // functions are dropped by JSON.stringify anyway, and a copied `toJSON` one would be called
     if (typeof members[i] !== 'function') {
-      if (ARRAY_INDEX.test(keys[i]) && Number(keys[i]) < 0xffffffff) {
+      if ((ARRAY_INDEX.test(keys[i]) && Number(keys[i]) < 0xffffffff) || keys[i] === '__proto__') {
         throw INDEX_KEY;
       }
       copy[keys[i]] = members[i];
