@@ -7,7 +7,11 @@ import { prepareQuickStart } from './embedded/quick-start';
 async function main(): Promise<void> {
   const logger = new Logger('Watchtower');
   // With no configuration, embedded PostgreSQL, a private redis-server and a generated password (README).
-  const quickStart = await prepareQuickStart(process.env, (line: string) => logger.log(line));
+  const quickStart = await prepareQuickStart(process.env, (line: string) => logger.log(line)).catch((error: Error) => {
+    // Missing redis-server, data directory in use: one line says what to do.
+    console.error(`cannot start: ${error.message}`);
+    process.exit(1);
+  });
   const env = validateEnv(quickStart.env as Record<string, string | undefined>);
   const app = await createApp(env, logLevels(env.logLevel));
   await app.listen(env.port, env.host);

@@ -28,6 +28,16 @@ interface RawClient {
   received(): string;
 }
 
+const READY_IDLE = 'Z\0\0\0\x05I';
+const READY_IN_TRANSACTION = 'Z\0\0\0\x05T';
+
+async function until(client: RawClient, text: string): Promise<string> {
+  for (let i = 0; i < 250 && !client.received().includes(text); i++) {
+    await sleep(20);
+  }
+  return client.received();
+}
+
 async function rawClient(url: string): Promise<RawClient> {
   const { port } = new URL(url);
   const socket = connect(Number(port), '127.0.0.1');
@@ -38,12 +48,10 @@ async function rawClient(url: string): Promise<RawClient> {
   message.writeInt32BE(message.length, 0);
   message.writeInt32BE(196608, 4); // protocol 3.0
   socket.write(message);
-  const received = (): string => Buffer.concat(chunks).toString('latin1');
-  for (let i = 0; i < 100 && !received().includes('Z\0\0\0\x05I'); i++) {
-    await sleep(20);
-  }
+  const client = { socket, received: (): string => Buffer.concat(chunks).toString('latin1') };
+  expect(await until(client, READY_IDLE)).toContain(READY_IDLE);
   chunks.length = 0;
-  return { socket, received };
+  return client;
 }
 
 describe(serveWireProtocol.name, () => {
@@ -72,9 +80,8 @@ describe(serveWireProtocol.name, () => {
     await sleep(100);
     expect(b.received()).toBe(''); // b waits: PGlite has one unnamed statement, and it is a's
     a.socket.write(bindExecuteSync());
-    await sleep(200);
-    expect(a.received()).toContain('from-a');
-    expect(b.received()).toContain('from-b');
+    expect(await until(a, READY_IDLE)).toContain('from-a');
+    expect(await until(b, READY_IDLE)).toContain('from-b');
     a.socket.destroy();
     b.socket.destroy();
   });
@@ -137,7 +144,7 @@ describe(serveWireProtocol.name, () => {
   it('rolls back the transaction of a client that disconnects in the middle of it', async () => {
     const a = await rawClient(pg.result.url);
     a.socket.write(frame('Q', cstr("BEGIN; INSERT INTO items (k, body) VALUES (1, 'orphan')")));
-    await sleep(100);
+    expect(await until(a, READY_IN_TRANSACTION)).toContain('INSERT 0 1');
     a.socket.destroy();
     const rows = await pool.query('SELECT count(*)::int AS n FROM items');
     expect(rows.rows).toEqual([{ n: 0 }]);

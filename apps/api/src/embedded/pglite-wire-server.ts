@@ -6,12 +6,13 @@ import type { PGlite } from '@electric-sql/pglite';
 // Parse and its Bind arrive in different TCP reads (any large multi-row INSERT), another client's Parse lands in
 // between and the Bind meets the wrong statement ("bind message supplies 1000 parameters, but prepared
 // statement "" requires 1", or silently the wrong table when the counts match). Here a client owns the engine
-// from its first message until the engine is idle again: after a Sync or a simple Query outside a transaction.
+// from its first message until PGlite reports ReadyForQuery outside a transaction block.
 
 const SSL_REQUEST = 80877103;
 const GSS_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
+const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]); // ReadyForQuery, status 'I'
 
 export interface WireServer {
   port: number;
@@ -112,7 +113,7 @@ class WireConnection {
     } catch (error) {
       this.log(`embedded PostgreSQL: dropping a client after an engine error: ${String(error)}`);
       this.socket.destroy();
-      await this.abandon();
+      await this.abandon().catch(() => undefined); // the gate is released either way
     } finally {
       this.pumping = false;
     }
@@ -124,7 +125,12 @@ class WireConnection {
     if (this.buffer.length < header + 4) {
       return null;
     }
-    const length = header + this.buffer.readInt32BE(header);
+    const declared = this.buffer.readInt32BE(header);
+    if (declared < 4) {
+      this.socket.destroy(); // not PostgreSQL's protocol: never let a bad length stall the loop
+      return null;
+    }
+    const length = header + declared;
     if (this.buffer.length < length) {
       return null;
     }
@@ -153,9 +159,16 @@ class WireConnection {
       return;
     }
     await this.gate.acquire(this);
-    await this.run(message, (data) => this.socket.writable && this.socket.write(Buffer.from(data)));
-    // the startup exchange, a Sync and a simple Query each end with ReadyForQuery: a unit of work is over
-    if ((startup || type === 'S' || type === 'Q') && !this.db.isInTransaction()) {
+    let tail = Buffer.alloc(0);
+    await this.run(message, (data) => {
+      tail = Buffer.concat([tail, Buffer.from(data.subarray(-READY_IDLE.length))]).subarray(-READY_IDLE.length);
+      if (this.socket.writable) {
+        this.socket.write(Buffer.from(data));
+      }
+    });
+    // the engine is free for others only when it says so itself: ReadyForQuery, idle (no transaction block).
+    // Not after a Parse or a Flush (extended query not synced), a BEGIN, or a COPY still waiting for data.
+    if (tail.equals(READY_IDLE)) {
       this.gate.release(this);
     }
   }

@@ -57,6 +57,7 @@ describe(prepareQuickStart.name, () => {
       const redis = new Redis(redisUrl);
       expect(await redis.ping()).toBe('PONG');
       await redis.quit();
+      await expect(prepareQuickStart(raw, () => undefined)).rejects.toThrow(`${dataDir} is in use by process`);
     } finally {
       await quick.stop();
     }
@@ -69,9 +70,8 @@ describe(prepareQuickStart.name, () => {
 
   it('runs on an empty environment with embedded PostgreSQL and a private Redis', async () => {
     const dataDir = mkdtempSync(join(root, 'empty-'));
-    const quick = await startInWorker<{ env: NodeJS.ProcessEnv }>(require.resolve('./quick-start'), 'prepareQuickStart', {
-      DATA_DIR: dataDir,
-    });
+    const entry = require.resolve('./quick-start');
+    const quick = await startInWorker<{ env: NodeJS.ProcessEnv }>(entry, 'prepareQuickStart', { DATA_DIR: dataDir });
     try {
       expect(quick.lines).toEqual([
         expect.stringContaining('generated'),

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { lockDataDir } from './data-dir-lock';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import type { EmbeddedService } from './embedded-service';
 import { loadOrCreatePassword, passwordFile } from './generated-password';
@@ -21,8 +23,10 @@ const unset = (value: string | undefined): boolean => value === undefined || val
 export async function prepareQuickStart(raw: NodeJS.ProcessEnv, log: (line: string) => void): Promise<QuickStart> {
   const env = { ...raw };
   const started: EmbeddedService[] = [];
+  let unlock = (): void => undefined;
   const stop = async (): Promise<void> => {
     const results = await Promise.allSettled(started.splice(0).map(async (service) => service.stop()));
+    unlock();
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) {
       throw failed.reason;
@@ -42,6 +46,11 @@ export async function prepareQuickStart(raw: NodeJS.ProcessEnv, log: (line: stri
         : `WATCHTOWER_PASSWORD was not set: using the one stored in ${passwordFile(dataDir)}`,
     );
   }
+  if (!unset(raw.REDIS_URL) && !unset(raw.DATABASE_URL)) {
+    return { env, stop };
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  unlock = lockDataDir(dataDir);
   try {
     // Redis first: a missing redis-server fails in milliseconds, before PGlite spends seconds on initdb
     if (unset(raw.REDIS_URL)) {

@@ -3,7 +3,11 @@
 export const typescriptHook = `
 const { readFileSync } = require('node:fs');
 const { transformSync } = require(${JSON.stringify(require.resolve('@swc/core'))});
-const swcOptions = { swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } };
+const swcOptions = {
+  swcrc: false,
+  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+  module: { type: 'commonjs' },
+};
 require.extensions['.ts'] = (module, file) =>
   module._compile(transformSync(readFileSync(file, 'utf8'), { ...swcOptions, filename: file }).code, file);
 `;
