@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HeartbeatModule } from './heartbeat/heartbeat.module';
 import { InfoModule } from './info/info.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { PingsModule } from './pings/pings.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         EventsModule,
         PingsModule,
         InfoModule,
+        MaintenanceModule,
       ],
       providers: [
         AuthThrottle,

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
-import { EnvError, logLevels, validateEnv } from './config/env';
+import { EnvError, logLevels, processEnv, validateEnv } from './config/env';
 import { prepareQuickStart } from './embedded/quick-start';
 
 async function main(): Promise<void> {
   const logger = new Logger('Watchtower');
   // With no configuration, embedded PostgreSQL, a private redis-server and a generated password (README).
-  const quickStart = await prepareQuickStart(process.env, (line: string) => logger.log(line)).catch((error: Error) => {
+  const quickStart = await prepareQuickStart(processEnv(), (line: string) => logger.log(line)).catch((error: Error) => {
     // Missing redis-server, data directory in use: one line says what to do.
     console.error(`cannot start: ${error.message}`);
     process.exit(1);

@@ -107,7 +107,7 @@ describe('transport edge: auth, limits, routing, CORS (§3)', () => {
     expect(page.status).toBe(200);
     const queues = await fetch(`${app.url}/bullboard/api/queues`, { headers: basic(app.password) });
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['alerts', 'persistence', 'pings']);
+    expect(names).toEqual(['alerts', 'maintenance', 'persistence', 'pings']);
   });
 
   it('throttles an address after too many failed authentications, across requests with the right password', async () => {

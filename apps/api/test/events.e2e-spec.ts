@@ -112,3 +112,45 @@ describe('POST /event and GET /events (§5.7, §5.8, §7)', () => {
     expect(await app.sql(`SELECT count(*)::int AS n FROM events WHERE service = 'retried'`)).toEqual([{ n: 1 }]);
   });
 });
+
+describe('daily maintenance (§6.7, §7.5)', () => {
+  let stores: TestStores;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    stores = await TestStores.create();
+    app = await stores.start({ EVENTS_RETENTION_DAYS: '30', HEARTBEAT_PURGE_CANCELLED_AFTER_DAYS: '7' });
+  });
+  afterAll(async () => stores.destroy());
+
+  it('deletes events past retention and heartbeats cancelled for too long, nothing else', async () => {
+    await app.sql(
+      `INSERT INTO events (uid, date, level, service, message, alert) VALUES
+       ('old', now() - interval '31 days', 0, 'm', 'old', false), ('kept', now() - interval '29 days', 0, 'm', 'kept', false)`,
+    );
+    const pulse = (service: string) =>
+      app.request('POST', '/heartbeat', { body: { service, alertType: 'log', alertTarget: 'ops', nextIn: 3600 } });
+    for (const service of ['stale', 'recent', 'revived', 'alive']) {
+      await pulse(service);
+    }
+    for (const service of ['stale', 'recent', 'revived']) {
+      await app.request('DELETE', '/heartbeat', { body: { service } });
+    }
+    await eventually(async () =>
+      expect(await app.sql(`SELECT count(*)::int AS n FROM heartbeats WHERE cancelled`)).toEqual([{ n: 3 }]),
+    );
+    await app.sql(`UPDATE heartbeats SET updated_at = now() - interval '8 days' WHERE service IN ('stale', 'revived')`);
+    await pulse('revived');
+
+    const job = await app.queue(QUEUE.maintenance).add('run', {});
+    const result = await eventually(async () => {
+      const done = await app.queue(QUEUE.maintenance).getJob(job.id!);
+      expect(done?.returnvalue).toBeTruthy();
+      return done!.returnvalue;
+    });
+    expect(result).toEqual({ events: 1, heartbeats: 1 });
+    expect((await app.sql(`SELECT message FROM events WHERE service = 'm'`)).map((r) => r.message)).toEqual(['kept']);
+    const listed = (await app.request('GET', '/heartbeats')).json.heartBeats.map((h: { service: string }) => h.service);
+    expect(listed).toEqual(['recent', 'revived', 'alive']);
+  });
+});

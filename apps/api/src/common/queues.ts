@@ -3,6 +3,7 @@ export const QUEUE = {
   persistence: 'persistence',
   alerts: 'alerts',
   pings: 'pings',
+  maintenance: 'maintenance',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];

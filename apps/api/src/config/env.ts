@@ -196,6 +196,11 @@ function releaseVersion(): string {
   return '1.4.0';
 }
 
+/** The process environment: main.ts and the TypeORM CLI take it from here, and only from here. */
+export function processEnv(): Raw {
+  return process.env;
+}
+
 /** Validates the raw environment once at boot; the error names the first bad variable. */
 export function validateEnv(raw: Raw): Env {
   const env = new Env();

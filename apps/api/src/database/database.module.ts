@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Env } from '../config/env';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { Migrator } from './migrator';
 
 @Module({
   imports: [
@@ -13,14 +14,14 @@ import { MIGRATIONS } from './migrations';
         url: env.databaseUrl,
         entities: ENTITIES,
         migrations: MIGRATIONS,
-        migrationsRun: true,
-        // Two API processes booting at once must not both run the same migration.
-        migrationsTransactionMode: 'all' as const,
+        // Migrations run at startup, under a lock (Migrator); never synchronize outside tests.
+        migrationsRun: false,
         synchronize: false,
         extra: { max: 10, connectionTimeoutMillis: 5000 },
         logging: ['error' as const],
       }),
     }),
   ],
+  providers: [Migrator],
 })
 export class DatabaseModule {}

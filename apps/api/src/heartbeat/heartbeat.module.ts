@@ -10,5 +10,6 @@ import { HeartbeatSweeper } from './heartbeat.sweeper';
   imports: [PersistenceModule, AlertsModule],
   controllers: [HeartbeatController],
   providers: [HeartbeatService, HeartbeatStore, HeartbeatSweeper],
+  exports: [HeartbeatService],
 })
 export class HeartbeatModule {}

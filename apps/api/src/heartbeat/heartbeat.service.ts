@@ -63,6 +63,16 @@ export class HeartbeatService {
     return toView(record);
   }
 
+  /** For the daily purge: deletes the record only if it is still cancelled in the live state. */
+  async deleteIfCancelled(service: string): Promise<boolean> {
+    const record = await this.store.get(service);
+    if (!record?.cancelled) {
+      return false;
+    }
+    await this.delete(service);
+    return true;
+  }
+
   async list(humanDates: boolean): Promise<HeartbeatView[]> {
     const zone = humanDates ? this.env.tzDisplay : undefined;
     return (await this.store.list()).map((record) => toView(record, zone));

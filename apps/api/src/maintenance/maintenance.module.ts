@@ -1,0 +1,18 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUE } from '../common/queues';
+import { HeartbeatModule } from '../heartbeat/heartbeat.module';
+import { MaintenanceProcessor } from './maintenance.processor';
+import { MaintenanceService } from './maintenance.service';
+
+@Module({
+  imports: [
+    BullModule.registerQueue({
+      name: QUEUE.maintenance,
+      defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnFail: 100 },
+    }),
+    HeartbeatModule,
+  ],
+  providers: [MaintenanceService, MaintenanceProcessor],
+})
+export class MaintenanceModule {}
