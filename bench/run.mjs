@@ -160,7 +160,7 @@ async function mapLimit(items, limit, fn) {
  * Runs wrk with one of the bench/*.lua scripts and returns the WRKJSON line that script's done() prints.
  * `untilLine`: a stdout line after which wrk is interrupted (SIGINT makes it report at once).
  */
-async function wrk({ label, args, script, url, env = {}, untilLine, record = true }) {
+async function wrk({ label, args, script, url, env = {}, untilLine, record = true, cpuPid = serverPid }) {
   const argv = [...args, '--latency', '-s', path.relative(ROOT, path.join(BENCH, script)), url];
   const envText = Object.entries({ WT_PASSWORD: '$WT_PASSWORD', ...env })
     .map(([k, v]) => `${k}=${v}`)
@@ -168,6 +168,7 @@ async function wrk({ label, args, script, url, env = {}, untilLine, record = tru
   const command = `${envText} wrk ${argv.join(' ')}`;
   if (record) results.commands.push({ label, command });
   log(`${label}: ${command}`);
+  const cpuBefore = await cpuSnapshot(cpuPid);
   const proc = track(
     `wrk ${label}`,
     spawn('wrk', argv, {
@@ -193,6 +194,7 @@ async function wrk({ label, args, script, url, env = {}, untilLine, record = tru
     throw new Error(`wrk ${label} produced no report (exit ${code}):\n${stdout}\n${stderr}`);
   }
   const report = JSON.parse(line.slice('WRKJSON '.length));
+  report.cpu = cpuPercent(cpuBefore, await cpuSnapshot(cpuPid));
   const errors = report.errors;
   report.socketErrors = errors.connect + errors.read + errors.write + errors.timeout;
   report.non2xx = errors.status;
@@ -208,6 +210,10 @@ async function wrk({ label, args, script, url, env = {}, untilLine, record = tru
 
 function summarize(report) {
   return {
+    serverCpuPct: report.cpu?.serverPct,
+    // CPU time of the server process per completed request: comparable even when the machine is shared.
+    serverCpuUsPerRequest: report.cpu?.serverSeconds == null || !report.requests ? null : Math.round((report.cpu.serverSeconds * 1e6) / report.requests),
+    redisCpuPct: report.cpu?.redisPct,
     rps: Math.round(report.rps),
     p50ms: round(report.p50ms, 2),
     p99ms: round(report.p99ms, 2),
@@ -340,6 +346,39 @@ function alertJobId(key) {
   return `${key[0]}-${createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 32)}`;
 }
 
+let serverPid = null; // the process under load (baseline server, then the API), for CPU accounting
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** CPU seconds used so far by `pid` (from /proc) and by the Redis server (INFO cpu, all its threads). */
+async function cpuSnapshot(pid) {
+  let proc = null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    proc = (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+  } catch {
+    /* no pid or no /proc */
+  }
+  let redis = null;
+  try {
+    const info = await clients.redis.info('cpu');
+    redis = Number(info.match(/used_cpu_sys:([\d.]+)/)[1]) + Number(info.match(/used_cpu_user:([\d.]+)/)[1]);
+  } catch {
+    /* unavailable */
+  }
+  return { at: performance.now(), proc, redis };
+}
+
+/** Percent of one core over the interval (100 = one full core). */
+function cpuPercent(a, b) {
+  const wall = (b.at - a.at) / 1000;
+  const pct = (x, y) => (x === null || y === null || wall <= 0 ? null : Math.round(((y - x) / wall) * 100));
+  return {
+    serverPct: pct(a.proc, b.proc),
+    serverSeconds: a.proc === null || b.proc === null ? null : b.proc - a.proc,
+    redisPct: pct(a.redis, b.redis),
+  };
+}
+
 // ---------- phases ----------
 
 async function machineInfo(admin) {
@@ -356,6 +395,9 @@ async function machineInfo(admin) {
     postgres: (await admin.query('SHOW server_version')).rows[0].server_version,
     redis: ((await clients.redis.info('server')).match(/redis_version:(\S+)/) ?? [])[1] ?? 'unknown',
   };
+  const git = (...args) => (spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout ?? '').trim();
+  const dirty = git('status', '--porcelain', '--', 'apps', 'libs', 'package.json', 'package-lock.json');
+  results.code = { commit: git('rev-parse', '--short', 'HEAD') || 'unknown', uncommittedApiChanges: dirty ? dirty.split('\n').length : 0 };
 }
 
 async function baselinePhase() {
@@ -364,6 +406,7 @@ async function baselinePhase() {
   results.commands.push({ label: 'baseline server', command: `node ${script} ${port} $WT_PASSWORD` });
   const proc = track('baseline', spawn(process.execPath, [script, String(port), password], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
   await waitForLine(proc, /listening (\d+)/, 10_000, 'baseline server');
+  serverPid = proc.pid;
   const url = `http://127.0.0.1:${port}/`;
   try {
     await wrk({ label: 'baseline warm-up', args: ['-t1', '-c100', '-d3s', ...WRK_TIMEOUT], script: 'pulse.lua', url, record: false });
@@ -483,6 +526,9 @@ async function listPhase(port) {
   await wrk({ label: 'events warm-up', args: ['-t1', '-c100', '-d2s', ...WRK_TIMEOUT], script: 'events-list.lua', url, record: false });
   const report = await wrk({ label: 'API GET /events?limit=100', args: WRK_LOAD, script: 'events-list.lua', url });
   checkLoad('GET /events', report);
+  if (report.p99ms > 1000) {
+    problem(`GET /events?limit=100: p99 ${report.p99ms.toFixed(0)} ms at ${Math.round(report.rps)} req/s for a 100-row page over ${seeded} rows`);
+  }
 
   // Requests wrk gave up on may still be queued in the API: wait until PostgreSQL is quiet before timing.
   const quietMs = await waitDbQuiet(20_000);
@@ -623,22 +669,24 @@ function printTable() {
   const { baseline, pulse, addEvent, eventsList, regexQuery } = results.phases;
   const num = (x) => (x === undefined || x === null ? '-' : typeof x === 'number' ? x.toLocaleString('en-US') : String(x));
   const rows = [
-    ['case (wrk -t1 -c100, 10 s)', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'sock err', 'vs baseline'],
-    baseline && ['baseline node:http POST (pulse body)', num(baseline.rps), baseline.p50ms, baseline.p99ms, num(baseline.non2xx), num(baseline.socketErrors), '1.000'],
-    pulse && [`API POST / pulse (${num(pulse.services)} services)`, num(pulse.rps), pulse.p50ms, pulse.p99ms, num(pulse.non2xx), num(pulse.socketErrors), pulse.vsBaseline.toFixed(3)],
-    addEvent && ['API POST /add-event', num(addEvent.rps), addEvent.p50ms, addEvent.p99ms, num(addEvent.non2xx), num(addEvent.socketErrors), addEvent.vsBaseline.toFixed(3)],
-    eventsList && [`API GET /events?limit=100 (${num(eventsList.rowsInTable)} rows)`, num(eventsList.rps), eventsList.p50ms, eventsList.p99ms, num(eventsList.non2xx), num(eventsList.socketErrors), '-'],
+    ['case (wrk -t1 -c100, 10 s)', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'sock err', 'vs baseline', 'server CPU%', 'CPU µs/req', 'Redis CPU%'],
+    baseline && ['baseline node:http POST (pulse body)', num(baseline.rps), baseline.p50ms, baseline.p99ms, num(baseline.non2xx), num(baseline.socketErrors), '1.000', num(baseline.serverCpuPct), num(baseline.serverCpuUsPerRequest), num(baseline.redisCpuPct)],
+    pulse && [`API POST / pulse (${num(pulse.services)} services)`, num(pulse.rps), pulse.p50ms, pulse.p99ms, num(pulse.non2xx), num(pulse.socketErrors), pulse.vsBaseline.toFixed(3), num(pulse.serverCpuPct), num(pulse.serverCpuUsPerRequest), num(pulse.redisCpuPct)],
+    addEvent && ['API POST /add-event', num(addEvent.rps), addEvent.p50ms, addEvent.p99ms, num(addEvent.non2xx), num(addEvent.socketErrors), addEvent.vsBaseline.toFixed(3), num(addEvent.serverCpuPct), num(addEvent.serverCpuUsPerRequest), num(addEvent.redisCpuPct)],
+    eventsList && [`API GET /events?limit=100 (${num(eventsList.rowsInTable)} rows)`, num(eventsList.rps), eventsList.p50ms, eventsList.p99ms, num(eventsList.non2xx), num(eventsList.socketErrors), '-', num(eventsList.serverCpuPct), num(eventsList.serverCpuUsPerRequest), num(eventsList.redisCpuPct)],
   ].filter(Boolean);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
   const fmt = (r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
   const lines = [];
   lines.push(`Watchtower bench ${results.startedAt}`);
   lines.push(`machine: nproc ${m.nproc} (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.kernel}; node ${m.node}; ${m.wrk}; PostgreSQL ${m.postgres}; Redis ${m.redis}`);
+  if (results.code) lines.push(`code: commit ${results.code.commit}${results.code.uncommittedApiChanges ? ` + ${results.code.uncommittedApiChanges} uncommitted files under apps/, libs/ or package*.json` : ''} (built with npm run build)`);
   lines.push(`load average at start: ${m.loadavgAtStart?.join(' ')} (1/5/15 min); at end: ${results.loadavgAtEnd?.join(' ')}`);
   lines.push('');
   lines.push(fmt(rows[0]));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.slice(1).forEach((r) => lines.push(fmt(r)));
+  lines.push('server CPU% = the process under load (baseline server or API; 100 = one core), CPU µs/req = its CPU time per reply; Redis CPU% = the whole (shared) Redis server');
   lines.push('');
   if (pulse) lines.push(`pulse: persistence queue drained ${pulse.persistenceDrainMs} ms after wrk; ${num(pulse.heartbeatRowsInPostgres)} heartbeat rows in PostgreSQL`);
   if (addEvent) {
@@ -757,7 +805,7 @@ async function main() {
   const baseline = await baselinePhase();
 
   const port = await freePort();
-  await startApi(port, databaseUrl);
+  serverPid = (await startApi(port, databaseUrl)).pid;
   clients.pg = new pg.Client({ connectionString: databaseUrl });
   await clients.pg.connect();
   const persistence = new Queue('persistence', { connection: clients.redis, prefix });

@@ -6,7 +6,7 @@ import { AuthThrottle } from './common/auth-throttle';
 import { EdgeHooks } from './common/edge-hooks';
 import { EnvelopeFilter } from './common/envelope.filter';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
-import { RedisModule } from './common/redis.module';
+import { REDIS_RESILIENCE, RedisModule } from './common/redis.module';
 import { RouteIndex } from './common/route-index';
 import { ConfigModule } from './config/config.module';
 import { Env } from './config/env';
@@ -27,7 +27,10 @@ export class AppModule {
         ConfigModule.forRoot(env),
         DatabaseModule,
         RedisModule,
-        BullModule.forRoot({ connection: { url: env.redisUrl }, prefix: env.redisPrefix }),
+        BullModule.forRoot({
+          connection: { url: env.redisUrl, retryStrategy: REDIS_RESILIENCE.retryStrategy },
+          prefix: env.redisPrefix,
+        }),
         PersistenceModule,
         AlertsModule,
         HeartbeatModule,

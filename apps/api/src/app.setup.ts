@@ -1,11 +1,15 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { LogLevel } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { readFileSync } from 'node:fs';
+import { AlertsProcessor } from './alerts/alerts.processor';
 import { AppModule } from './app.module';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { PersistenceProcessor } from './persistence/persistence.processor';
+import { PingsProcessor } from './pings/pings.processor';
 import { mountBullBoard } from './bullboard/bullboard';
 import { EdgeHooks } from './common/edge-hooks';
 import { registerLegacyBodyParsers } from './common/legacy-body';
@@ -15,7 +19,8 @@ import { Env } from './config/env';
 
 /** The Fastify adapter with the transport settings of §3 (TLS, proxy trust, body limit). */
 export function createAdapter(env: Env): FastifyAdapter {
-  const tls = env.tlsCert && env.tlsKey ? { https: { cert: readFileSync(env.tlsCert), key: readFileSync(env.tlsKey) } } : {};
+  const tls =
+    env.tlsCert && env.tlsKey ? { https: { cert: readFileSync(env.tlsCert), key: readFileSync(env.tlsKey) } } : {};
   return new FastifyAdapter({
     ...tls,
     bodyLimit: env.bodyLimitBytes,
@@ -53,4 +58,18 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
   const queues = Object.values(QUEUE).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   await mountBullBoard(fastify, queues, env.password);
   await app.init();
+  logWorkerErrors(app);
+}
+
+/**
+ * A worker's connection errors (Redis restarting, a lock lost after Redis lost its data) are logged
+ * and retried by BullMQ; without a listener Node would treat the 'error' event as fatal.
+ */
+function logWorkerErrors(app: NestFastifyApplication): void {
+  const logger = new Logger('Workers');
+  for (const processor of [PersistenceProcessor, AlertsProcessor, PingsProcessor, MaintenanceProcessor]) {
+    app
+      .get(processor, { strict: false })
+      .worker.on('error', (error: Error) => logger.warn(`${processor.name}: ${error.message}`));
+  }
 }

@@ -50,7 +50,8 @@ export class TestApp {
     } else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
     }
-    const contentType = options.contentType === undefined && body !== undefined ? 'application/json' : options.contentType;
+    const contentType =
+      options.contentType === undefined && body !== undefined ? 'application/json' : options.contentType;
     if (contentType) {
       headers['content-type'] = contentType;
     }

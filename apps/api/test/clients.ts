@@ -35,7 +35,10 @@ export class PythonClient {
     if (init.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       // Python's json.dumps escapes non-ASCII characters by default
-      body = JSON.stringify(init.json).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      body = JSON.stringify(init.json).replace(
+        /[\u007f-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
     }
     const response = await fetch(target, { method, headers, body, signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
@@ -65,8 +68,15 @@ export class PythonClient {
     return (await this.call('GET', '/heartbeats')).heartBeats;
   }
 
-  async events(dayFrom?: number | null, dayTo?: number | null, service?: string | null, level?: number | null, message?: string | null): Promise<any[]> {
-    return (await this.call('GET', '/events', { params: { from: dayFrom, to: dayTo, service, level, message } })).events;
+  async events(
+    dayFrom?: number | null,
+    dayTo?: number | null,
+    service?: string | null,
+    level?: number | null,
+    message?: string | null,
+  ): Promise<any[]> {
+    return (await this.call('GET', '/events', { params: { from: dayFrom, to: dayTo, service, level, message } }))
+      .events;
   }
 }
 
@@ -128,7 +138,11 @@ export class JavaClient {
   }
 
   async pulse(service: string, alertType: string, alertTarget: string, nextIn: number): Promise<string> {
-    return this.call('POST', '/heartbeat', `{"service":"${service}","alertType":"${alertType}","alertTarget":"${alertTarget}","nextIn":${nextIn}}`);
+    return this.call(
+      'POST',
+      '/heartbeat',
+      `{"service":"${service}","alertType":"${alertType}","alertTarget":"${alertTarget}","nextIn":${nextIn}}`,
+    );
   }
 
   async cancel(service: string): Promise<string> {
@@ -138,7 +152,11 @@ export class JavaClient {
   async add(service: string, message: string, level: number): Promise<string> {
     // The Java client escapes quotes, turns control characters into spaces and collapses whitespace,
     // but never escapes backslashes.
-    const cleaned = message.replace(/"/g, '\\"').replace(/[\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim();
+    const cleaned = message
+      .replace(/"/g, '\\"')
+      .replace(/[\u0000-\u001f]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     try {
       return await this.call('POST', '/event', `{"service":"${service}","message":"${cleaned}","level":"${level}"}`);
     } catch {

@@ -16,7 +16,9 @@ describe('watchTower compatibility (§14)', () => {
   afterAll(async () => stores.destroy());
 
   const eventsOf = async (service: string) =>
-    app.sql<{ message: string; level: number }>('SELECT message, level FROM events WHERE service = $1 ORDER BY id', [service]);
+    app.sql<{ message: string; level: number }>('SELECT message, level FROM events WHERE service = $1 ORDER BY id', [
+      service,
+    ]);
 
   it('CT-01 Python script steps 1-5', async () => {
     const pulsed = await python.pulse('testPython', 'pushover', 'pushoverTargetID', 60);
@@ -55,11 +57,11 @@ describe('watchTower compatibility (§14)', () => {
   it('CT-03 Python, wrong password', async () => {
     const wrong = new PythonClient(app.url, 'nope');
     const calls = [
-      () => wrong.pulse('x', 'log', 't', 60),
-      () => wrong.cancel('x'),
-      () => wrong.add('x', 'm'),
-      () => wrong.heartbeats(),
-      () => wrong.events(),
+      async () => wrong.pulse('x', 'log', 't', 60),
+      async () => wrong.cancel('x'),
+      async () => wrong.add('x', 'm'),
+      async () => wrong.heartbeats(),
+      async () => wrong.events(),
     ];
     for (const call of calls) {
       await expect(call()).rejects.toMatchObject({ kind: 'Status KO', body: '{"hint":"bad password","result":403}\n' });
@@ -94,7 +96,10 @@ describe('watchTower compatibility (§14)', () => {
 
   it('CT-07 JS client (agent option fixed)', async () => {
     const js = new JavascriptClient(app.url, app.password);
-    expect(await js.pulse('testJS', 'log', 'ops', 60)).toMatchObject({ result: 200, heartBeat: { service: 'testJS', nextIn: 60 } });
+    expect(await js.pulse('testJS', 'log', 'ops', 60)).toMatchObject({
+      result: 200,
+      heartBeat: { service: 'testJS', nextIn: 60 },
+    });
     const listed = JSON.parse(await js.listHeartbeats());
     expect(listed.heartBeats.map((h: { service: string }) => h.service)).toContain('testJS');
     expect(await js.cancel('testJS')).toMatchObject({ result: 200, action: 'cancel', heartBeat: { cancelled: true } });
@@ -109,7 +114,9 @@ describe('watchTower compatibility (§14)', () => {
     expect(res.text.slice(0, -1)).not.toContain('\n');
     expect(res.text).toMatch(/^[\x20-\x7e]*\n$/);
     expect(res.text).toContain('"service":"caf\\u00e9 \\u2615 \\ud83d\\ude00"');
-    expect(res.text).toMatch(/^\{"action":"pulse","heartBeat":\{"alertTarget":"ops","alertType":"log","alerted":false,"cancelled":false,"expected":\d+,"last":\d+,"nextIn":60,"service":"[^"]+"\},"result":200\}\n$/);
+    expect(res.text).toMatch(
+      /^\{"action":"pulse","heartBeat":\{"alertTarget":"ops","alertType":"log","alerted":false,"cancelled":false,"expected":\d+,"last":\d+,"nextIn":60,"service":"[^"]+"\},"result":200\}\n$/,
+    );
     const one = await app.request('GET', `/heartbeat/${encodeURIComponent('café ☕ 😀')}`);
     expect(one.json.heartBeat.service).toBe('café ☕ 😀');
   });
@@ -134,15 +141,25 @@ describe('watchTower compatibility (§14)', () => {
   });
 
   it('CT-10 deadline', async () => {
-    const res = await app.request('POST', '/heartbeat', { body: { service: 'ct10', alertType: 'log', alertTarget: 'ops', nextIn: 3 } });
+    const res = await app.request('POST', '/heartbeat', {
+      body: { service: 'ct10', alertType: 'log', alertTarget: 'ops', nextIn: 3 },
+    });
     const { expected } = res.json.heartBeat;
-    const downJobs = async () => (await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'ct10');
+    const downJobs = async () =>
+      (await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'ct10');
     await sleepUntil(expected + 1, -150);
     expect(await downJobs()).toHaveLength(0);
     await sleepUntil(expected + 2);
     expect(await downJobs()).toHaveLength(1);
     await eventually(async () =>
-      expect(await eventsOf('ct10')).toEqual([{ message: expect.stringMatching(/^Service ct10 has not pulsed - The service ct10 is not pulsing since \d{8} \d\d:\d\d:\d\d$/), level: 0 }]),
+      expect(await eventsOf('ct10')).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Service ct10 has not pulsed - The service ct10 is not pulsing since \d{8} \d\d:\d\d:\d\d$/,
+          ),
+          level: 0,
+        },
+      ]),
     );
     await sleep(1500);
     expect(await downJobs()).toHaveLength(1);
@@ -150,31 +167,51 @@ describe('watchTower compatibility (§14)', () => {
   });
 
   it('CT-11 recovery', async () => {
-    const first = await app.request('POST', '/heartbeat', { body: { service: 'ct11', alertType: 'log', alertTarget: 'old', nextIn: 1 } });
+    const first = await app.request('POST', '/heartbeat', {
+      body: { service: 'ct11', alertType: 'log', alertTarget: 'old', nextIn: 1 },
+    });
     await sleepUntil(first.json.heartBeat.expected + 2);
-    await eventually(async () => expect((await app.request('GET', '/heartbeat/ct11')).json.heartBeat.alerted).toBe(true));
-    const again = await app.request('POST', '/heartbeat', { body: { service: 'ct11', alertType: 'log', alertTarget: 'new', nextIn: 60 } });
+    await eventually(async () =>
+      expect((await app.request('GET', '/heartbeat/ct11')).json.heartBeat.alerted).toBe(true),
+    );
+    const again = await app.request('POST', '/heartbeat', {
+      body: { service: 'ct11', alertType: 'log', alertTarget: 'new', nextIn: 60 },
+    });
     expect(again.json.heartBeat.alerted).toBe(false);
     const up = await eventually(async () => {
       const jobs = (await allJobs(app.queue(QUEUE.alerts), 'up')).filter((j) => j.data.service === 'ct11');
       expect(jobs).toHaveLength(1);
       return jobs[0];
     });
-    expect(up.data).toMatchObject({ target: 'new', title: 'Service ct11 is pulsing again', body: 'The service ct11 is pulsing again' });
+    expect(up.data).toMatchObject({
+      target: 'new',
+      title: 'Service ct11 is pulsing again',
+      body: 'The service ct11 is pulsing again',
+    });
     await eventually(async () =>
-      expect((await eventsOf('ct11')).map((e) => e.message)).toContain('Service ct11 is pulsing again - The service ct11 is pulsing again'),
+      expect((await eventsOf('ct11')).map((e) => e.message)).toContain(
+        'Service ct11 is pulsing again - The service ct11 is pulsing again',
+      ),
     );
   });
 
   it('CT-13 unknown alert type', async () => {
-    const res = await app.request('POST', '/heartbeat', { body: { service: 'ct13', alertType: 'mail2', alertTarget: 'x', nextIn: 60 } });
+    const res = await app.request('POST', '/heartbeat', {
+      body: { service: 'ct13', alertType: 'mail2', alertTarget: 'x', nextIn: 60 },
+    });
     expect(res.status).toBe(400);
-    expect(res.text).toBe('{"hint":"unknown alert type: mail2 (available: log, mail, pushover, slack, webhook)","result":400}\n');
+    expect(res.text).toBe(
+      '{"hint":"unknown alert type: mail2 (available: log, mail, pushover, slack, webhook)","result":400}\n',
+    );
     expect((await app.request('GET', '/heartbeat/ct13')).status).toBe(404);
-    const other = await app.request('POST', '/heartbeat', { body: { service: 'ct13-ok', alertType: 'log', alertTarget: 'x', nextIn: 1 } });
+    const other = await app.request('POST', '/heartbeat', {
+      body: { service: 'ct13-ok', alertType: 'log', alertTarget: 'x', nextIn: 1 },
+    });
     await sleepUntil(other.json.heartBeat.expected + 2);
     await eventually(async () =>
-      expect((await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'ct13-ok')).toHaveLength(1),
+      expect((await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'ct13-ok')).toHaveLength(
+        1,
+      ),
     );
   });
 
@@ -190,7 +227,10 @@ describe('watchTower compatibility (§14)', () => {
     expect(spanning.map((e) => e.message)).toEqual(['after', 'before']);
     const exact = await python.events(midnight - 1, midnight + 1, '^ct14$');
     expect(exact).toHaveLength(2);
-    const iso = await app.request('GET', `/events?service=ct14&from=2026-11-22T00:00:00%2B01:00&to=2026-11-21T23:00:01Z`);
+    const iso = await app.request(
+      'GET',
+      `/events?service=ct14&from=2026-11-22T00:00:00%2B01:00&to=2026-11-21T23:00:01Z`,
+    );
     expect(iso.json.events.map((e: { message: string }) => e.message)).toEqual(['after']);
   });
 
@@ -199,13 +239,17 @@ describe('watchTower compatibility (§14)', () => {
     await python.add('ct15', 'plain; with ;semicolons\nand a line', 1);
     await eventually(async () => expect(await python.events(null, null, '^ct15$')).toHaveLength(2));
     const listed = await python.events(null, null, '^ct15$');
-    expect(listed.map((e) => e.message).sort()).toEqual(['"starts with a quote', 'plain; with ;semicolons\nand a line']);
+    expect(listed.map((e) => e.message).sort()).toEqual([
+      '"starts with a quote',
+      'plain; with ;semicolons\nand a line',
+    ]);
   });
 
   it('CT-16 regex', async () => {
-    await app.sql(`INSERT INTO events (uid, date, level, service, message, alert) VALUES ('ct16', date_trunc('second', now()) - interval '1 second', 0, 'svcA', $1, false)`, [
-      'a'.repeat(100_000) + '!',
-    ]);
+    await app.sql(
+      `INSERT INTO events (uid, date, level, service, message, alert) VALUES ('ct16', date_trunc('second', now()) - interval '1 second', 0, 'svcA', $1, false)`,
+      ['a'.repeat(100_000) + '!'],
+    );
     expect((await python.events(null, null, 'SVCA')).length).toBeGreaterThanOrEqual(1);
     for (const pattern of ['(a+)+$', '(.*a){20}', '(x+x+)+y']) {
       const started = Date.now();
@@ -255,18 +299,33 @@ describe('watchTower compatibility (§14)', () => {
     expect(viaRoot.json.heartBeat.service).toBe(viaHeartbeat.json.heartBeat.service);
     expect((await app.request('GET', '/get/ct19')).text).toBe((await app.request('GET', '/heartbeat/ct19')).text);
     expect((await app.request('GET', '/')).text).toBe((await app.request('GET', '/heartbeats')).text);
-    expect((await app.request('GET', '/list-events?service=^test4$')).text).toBe((await app.request('GET', '/events?service=^test4$')).text);
-    expect((await app.request('POST', '/add-event', { body: { service: 'ct19', message: 'm' } })).text).toBe('{"result":200}\n');
+    expect((await app.request('GET', '/list-events?service=^test4$')).text).toBe(
+      (await app.request('GET', '/events?service=^test4$')).text,
+    );
+    expect((await app.request('POST', '/add-event', { body: { service: 'ct19', message: 'm' } })).text).toBe(
+      '{"result":200}\n',
+    );
     expect((await app.request('DELETE', '/', { body: { service: 'ct19' } })).text).toBe(
       (await app.request('DELETE', '/heartbeat', { body: { service: 'ct19' } })).text,
     );
-    for (const [method, path] of [['POST', '/'], ['POST', '/heartbeat'], ['POST', '/add-event'], ['POST', '/event']]) {
-      expect((await app.request(method, path, { body: {} })).text).toBe('{"hint":"no service provided","result":400}\n');
+    for (const [method, path] of [
+      ['POST', '/'],
+      ['POST', '/heartbeat'],
+      ['POST', '/add-event'],
+      ['POST', '/event'],
+    ]) {
+      expect((await app.request(method, path, { body: {} })).text).toBe(
+        '{"hint":"no service provided","result":400}\n',
+      );
     }
   });
 
   it('CT-20 auth before body', async () => {
-    const res = await app.request('POST', '/heartbeat', { password: 'nope', raw: '{"service": ', contentType: 'application/json' });
+    const res = await app.request('POST', '/heartbeat', {
+      password: 'nope',
+      raw: '{"service": ',
+      contentType: 'application/json',
+    });
     expect(res.status).toBe(403);
     expect(res.text).toBe('{"hint":"bad password","result":403}\n');
   });

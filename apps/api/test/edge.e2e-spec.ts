@@ -27,7 +27,12 @@ describe('transport edge: auth, limits, routing, CORS (§3)', () => {
       ['DELETE', '/heartbeats/x'],
     ]) {
       const missing = await app.request(method, path, { password: null, headers: { 'x-forwarded-for': 'ignored' } });
-      expect([method, path, missing.status, missing.text]).toEqual([method, path, 403, '{"hint":"missing password","result":403}\n']);
+      expect([method, path, missing.status, missing.text]).toEqual([
+        method,
+        path,
+        403,
+        '{"hint":"missing password","result":403}\n',
+      ]);
     }
   });
 
@@ -84,7 +89,11 @@ describe('transport edge: auth, limits, routing, CORS (§3)', () => {
   it('answers CORS preflights without authentication', async () => {
     const res = await fetch(`${app.url}/heartbeat`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'password, content-type' },
+      headers: {
+        origin: 'https://example.org',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'password, content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -101,7 +110,9 @@ describe('transport edge: auth, limits, routing, CORS (§3)', () => {
 
   it('protects Bull Board with basic auth against the admin password', async () => {
     expect((await fetch(`${app.url}/bullboard`)).status).toBe(401);
-    const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` });
+    const basic = (password: string) => ({
+      authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`,
+    });
     expect((await fetch(`${app.url}/bullboard`, { headers: basic('nope') })).status).toBe(401);
     const page = await fetch(`${app.url}/bullboard`, { headers: basic(app.password) });
     expect(page.status).toBe(200);

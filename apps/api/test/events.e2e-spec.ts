@@ -57,8 +57,12 @@ describe('POST /event and GET /events (§5.7, §5.8, §7)', () => {
     await add({ service: 'Filter-One', message: 'Backup run succeeded', level: 2 });
     await add({ service: 'filter-two', message: 'backup RUN failed', level: 7 });
     await eventually(async () => expect((await list('service=^filter-')).events).toHaveLength(2));
-    expect((await list('service=^filter-&level=3')).events.map((e: { service: string }) => e.service)).toEqual(['filter-two']);
-    expect((await list('service=^filter-&message=run.*succ')).events.map((e: { service: string }) => e.service)).toEqual(['Filter-One']);
+    expect((await list('service=^filter-&level=3')).events.map((e: { service: string }) => e.service)).toEqual([
+      'filter-two',
+    ]);
+    expect(
+      (await list('service=^filter-&message=run.*succ')).events.map((e: { service: string }) => e.service),
+    ).toEqual(['Filter-One']);
     expect((await list('service=FILTER-ONE')).events).toHaveLength(1);
     expect((await list('service=^filter-&level=-5')).events).toHaveLength(2);
   });
@@ -86,10 +90,14 @@ describe('POST /event and GET /events (§5.7, §5.8, §7)', () => {
     const queue = app.queue(QUEUE.persistence);
     await queue.pause();
     try {
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => add({ service: 'burst', message: `m${i}` })));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => add({ service: 'burst', message: `m${i}` })),
+      );
       expect(results.every((r) => r.status === 200)).toBe(true);
       const waiting = await queue.getWaiting();
-      const queued = waiting.flatMap((job) => job.data.events).filter((e: { service: string }) => e.service === 'burst');
+      const queued = waiting
+        .flatMap((job) => job.data.events)
+        .filter((e: { service: string }) => e.service === 'burst');
       expect(queued).toHaveLength(50);
       expect(waiting.length).toBeLessThan(50);
     } finally {
@@ -100,7 +108,16 @@ describe('POST /event and GET /events (§5.7, §5.8, §7)', () => {
 
   it('writes a retried batch once (idempotent uids)', async () => {
     const batch = {
-      events: [{ uid: 'fixed-uid', date: Math.floor(Date.now() / 1000), level: 0, service: 'retried', message: 'once', alert: false }],
+      events: [
+        {
+          uid: 'fixed-uid',
+          date: Math.floor(Date.now() / 1000),
+          level: 0,
+          service: 'retried',
+          message: 'once',
+          alert: false,
+        },
+      ],
       heartbeats: [],
       deletes: [],
       history: [],
@@ -128,7 +145,7 @@ describe('daily maintenance (§6.7, §7.5)', () => {
       `INSERT INTO events (uid, date, level, service, message, alert) VALUES
        ('old', now() - interval '31 days', 0, 'm', 'old', false), ('kept', now() - interval '29 days', 0, 'm', 'kept', false)`,
     );
-    const pulse = (service: string) =>
+    const pulse = async (service: string) =>
       app.request('POST', '/heartbeat', { body: { service, alertType: 'log', alertTarget: 'ops', nextIn: 3600 } });
     for (const service of ['stale', 'recent', 'revived', 'alive']) {
       await pulse(service);
@@ -143,12 +160,10 @@ describe('daily maintenance (§6.7, §7.5)', () => {
     await pulse('revived');
 
     const job = await app.queue(QUEUE.maintenance).add('run', {});
-    const result = await eventually(async () => {
-      const done = await app.queue(QUEUE.maintenance).getJob(job.id!);
-      expect(done?.returnvalue).toBeTruthy();
-      return done!.returnvalue;
-    });
-    expect(result).toEqual({ events: 1, heartbeats: 1 });
+    // the daily scheduler may also have run since the rows were written: check the outcome, not the counts
+    await eventually(async () =>
+      expect((await app.queue(QUEUE.maintenance).getJob(job.id!))?.returnvalue).toBeTruthy(),
+    );
     expect((await app.sql(`SELECT message FROM events WHERE service = 'm'`)).map((r) => r.message)).toEqual(['kept']);
     const listed = (await app.request('GET', '/heartbeats')).json.heartBeats.map((h: { service: string }) => h.service);
     expect(listed).toEqual(['recent', 'revived', 'alive']);

@@ -2,11 +2,13 @@ import { eventually, QUEUE, TestApp, TestStores } from './app';
 import { allJobs, sleep, sleepUntil } from './jobs';
 import { dropRedisPrefix } from './stores';
 
-const pulse = (app: TestApp, service: string, nextIn: number, alertTarget = 'ops') =>
+const pulse = async (app: TestApp, service: string, nextIn: number, alertTarget = 'ops') =>
   app.request('POST', '/heartbeat', { body: { service, alertType: 'log', alertTarget, nextIn } });
 
 const downJobs = async (app: TestApp, service?: string) =>
-  (await allJobs(app.queue(QUEUE.alerts), 'down')).filter((job) => service === undefined || job.data.service === service);
+  (await allJobs(app.queue(QUEUE.alerts), 'down')).filter(
+    (job) => service === undefined || job.data.service === service,
+  );
 
 describe('heartbeat deaths across processes and restarts', () => {
   let stores: TestStores;
@@ -27,18 +29,33 @@ describe('heartbeat deaths across processes and restarts', () => {
       return jobs[0];
     }, 4000);
     expect(job.timestamp - started).toBeLessThan(2500);
-    expect(job.data).toMatchObject({ kind: 'down', type: 'log', target: 'ops', title: 'Service nightly has not pulsed' });
+    expect(job.data).toMatchObject({
+      kind: 'down',
+      type: 'log',
+      target: 'ops',
+      title: 'Service nightly has not pulsed',
+    });
     expect(job.data.body).toMatch(/^The service nightly is not pulsing since \d{8} \d\d:\d\d:\d\d$/);
     await eventually(async () =>
-      expect(await app.sql(`SELECT level, alert FROM events WHERE service = 'nightly' AND message LIKE 'Service nightly has not pulsed - %'`)).toEqual([
-        { level: 0, alert: false },
-      ]),
+      expect(
+        await app.sql(
+          `SELECT level, alert FROM events WHERE service = 'nightly' AND message LIKE 'Service nightly has not pulsed - %'`,
+        ),
+      ).toEqual([{ level: 0, alert: false }]),
     );
-    await eventually(async () => expect(await app.sql(`SELECT alerted FROM heartbeats WHERE service = 'nightly'`)).toEqual([{ alerted: true }]));
+    await eventually(async () =>
+      expect(await app.sql(`SELECT alerted FROM heartbeats WHERE service = 'nightly'`)).toEqual([{ alerted: true }]),
+    );
 
     await pulse(app, 'nightly', 60);
-    await eventually(async () => expect((await allJobs(app.queue(QUEUE.alerts), 'up')).map((j) => j.data.title)).toEqual(['Service nightly is pulsing again']));
-    await eventually(async () => expect(await app.sql(`SELECT alerted FROM heartbeats WHERE service = 'nightly'`)).toEqual([{ alerted: false }]));
+    await eventually(async () =>
+      expect((await allJobs(app.queue(QUEUE.alerts), 'up')).map((j) => j.data.title)).toEqual([
+        'Service nightly is pulsing again',
+      ]),
+    );
+    await eventually(async () =>
+      expect(await app.sql(`SELECT alerted FROM heartbeats WHERE service = 'nightly'`)).toEqual([{ alerted: false }]),
+    );
   });
 
   it('never declares a cancelled service dead', async () => {
@@ -47,7 +64,10 @@ describe('heartbeat deaths across processes and restarts', () => {
     await app.request('DELETE', '/heartbeat', { body: { service: 'cancelled' } });
     await sleep(2500);
     expect(await downJobs(app)).toHaveLength(0);
-    expect((await app.request('GET', '/heartbeat/cancelled')).json.heartBeat).toMatchObject({ alerted: false, cancelled: true });
+    expect((await app.request('GET', '/heartbeat/cancelled')).json.heartBeat).toMatchObject({
+      alerted: false,
+      cancelled: true,
+    });
   });
 
   it('lets a pulse that arrives before the deadline win', async () => {
@@ -62,14 +82,16 @@ describe('heartbeat deaths across processes and restarts', () => {
   it('CT-21 several processes: two API processes, 200 services dying in the same second, exactly 200 alert jobs', async () => {
     const a = await stores.start();
     const b = await stores.start();
-    await Promise.all(Array.from({ length: 200 }, (_, i) => pulse(i % 2 ? a : b, `svc-${i}`, 1)));
+    await Promise.all(Array.from({ length: 200 }, async (_, i) => pulse(i % 2 ? a : b, `svc-${i}`, 1)));
     await eventually(async () => expect(await downJobs(a)).toHaveLength(200), 8000);
     await sleep(1500);
     const jobs = await downJobs(b);
     expect(jobs).toHaveLength(200);
     expect(new Set(jobs.map((job) => job.data.service)).size).toBe(200);
     await eventually(async () =>
-      expect(await a.sql(`SELECT count(*)::int AS n FROM events WHERE message LIKE '% has not pulsed - %'`)).toEqual([{ n: 200 }]),
+      expect(await a.sql(`SELECT count(*)::int AS n FROM events WHERE message LIKE '% has not pulsed - %'`)).toEqual([
+        { n: 200 },
+      ]),
     );
   });
 
@@ -109,10 +131,12 @@ describe('heartbeat deaths across processes and restarts', () => {
     await pulse(first, 'durable', 3600);
     await first.request('DELETE', '/heartbeat', { body: { service: 'durable' } });
     await pulse(first, 'second', 3600);
-    await eventually(async () => expect(await first.sql('SELECT service, cancelled FROM heartbeats ORDER BY position')).toEqual([
-      { service: 'durable', cancelled: true },
-      { service: 'second', cancelled: false },
-    ]));
+    await eventually(async () =>
+      expect(await first.sql('SELECT service, cancelled FROM heartbeats ORDER BY position')).toEqual([
+        { service: 'durable', cancelled: true },
+        { service: 'second', cancelled: false },
+      ]),
+    );
     await first.close();
     await dropRedisPrefix(stores.redisPrefix);
     const second = await stores.start();

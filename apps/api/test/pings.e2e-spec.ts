@@ -53,8 +53,25 @@ describe('URL monitors (§9)', () => {
     stores = await TestStores.create();
     app = await stores.start({
       PINGS: JSON.stringify([
-        { service: 'site', url: site.url, frequency: 5, alertType: 'log', alertTarget: 'ops', login: 'bob', password: 'hunter2' },
-        { service: 'via-proxy', url: `${site.url}/redirect`, frequency: 5, alertType: 'log', alertTarget: 'ops', proxyURL: proxy.url, method: 'head', expectedCode: 500 },
+        {
+          service: 'site',
+          url: site.url,
+          frequency: 5,
+          alertType: 'log',
+          alertTarget: 'ops',
+          login: 'bob',
+          password: 'hunter2',
+        },
+        {
+          service: 'via-proxy',
+          url: `${site.url}/redirect`,
+          frequency: 5,
+          alertType: 'log',
+          alertTarget: 'ops',
+          proxyURL: proxy.url,
+          method: 'head',
+          expectedCode: 500,
+        },
       ]),
     });
   });
@@ -73,10 +90,29 @@ describe('URL monitors (§9)', () => {
     expect(res.json.pings).toHaveLength(2);
     const [first] = res.json.pings;
     expect(Object.keys(first).sort()).toEqual([
-      'alertTarget', 'alertType', 'alerted', 'expectedCode', 'frequency', 'lastPing', 'lastPingSuccess', 'login',
-      'method', 'password', 'proxyURL', 'service', 'timeout', 'url',
+      'alertTarget',
+      'alertType',
+      'alerted',
+      'expectedCode',
+      'frequency',
+      'lastPing',
+      'lastPingSuccess',
+      'login',
+      'method',
+      'password',
+      'proxyURL',
+      'service',
+      'timeout',
+      'url',
     ]);
-    expect(first).toMatchObject({ service: 'site', login: 'bob', password: null, proxyURL: null, method: 'get', timeout: 2 });
+    expect(first).toMatchObject({
+      service: 'site',
+      login: 'bob',
+      password: null,
+      proxyURL: null,
+      method: 'get',
+      timeout: 2,
+    });
     expect(first.lastPingSuccess).toBeGreaterThan(0);
   });
 
@@ -104,7 +140,9 @@ describe('URL monitors (§9)', () => {
     expect(up.data.title).toBe('Service site is ponging again');
     expect(await jobsFor('down', 'site')).toHaveLength(1);
     await eventually(async () =>
-      expect((await app.sql(`SELECT message FROM events WHERE service = 'site' ORDER BY id`)).map((r) => r.message)).toEqual([
+      expect(
+        (await app.sql(`SELECT message FROM events WHERE service = 'site' ORDER BY id`)).map((r) => r.message),
+      ).toEqual([
         expect.stringMatching(/^Service site has not ponged - The service site has not ponged since /),
         'Service site is ponging again - The service site is ponging again',
       ]),

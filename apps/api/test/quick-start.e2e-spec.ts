@@ -85,9 +85,14 @@ describe('npm start with no configuration', () => {
 
     const second = start(dir, port);
     running = second.child;
-    await eventually(async () => expect((await fetch(`${url}/hello`, { headers: { password } })).status).toBe(200), 60_000);
+    await eventually(
+      async () => expect((await fetch(`${url}/hello`, { headers: { password } })).status).toBe(200),
+      60_000,
+    );
     expect(second.output()).not.toContain(password);
-    const list = (await (await fetch(`${url}/heartbeats`, { headers: { password } })).json()) as { heartBeats: { service: string }[] };
+    const list = (await (await fetch(`${url}/heartbeats`, { headers: { password } })).json()) as {
+      heartBeats: { service: string }[];
+    };
     expect(list.heartBeats.map((h) => h.service)).toEqual(['quick']);
     const events = (await (await fetch(`${url}/events?service=^quick$`, { headers: { password } })).json()) as {
       events: { message: string }[];

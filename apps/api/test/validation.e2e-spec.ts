@@ -30,10 +30,18 @@ describe('input validation (§5.2, §5.3, §5.7, §7)', () => {
     ['nextIn 1e3', { ...ok, nextIn: '1e3' }, 'nextIn must be a positive number'],
     ['nextIn over a year', { ...ok, nextIn: 31536001 }, 'nextIn must not exceed 31536000'],
     ['long target', { ...ok, alertTarget: 't'.repeat(1025) }, 'alert target must be a string of 1 to 1024 characters'],
-    ['unknown type', { ...ok, alertType: 'mail2' }, 'unknown alert type: mail2 (available: log, mail, pushover, slack, webhook)'],
+    [
+      'unknown type',
+      { ...ok, alertType: 'mail2' },
+      'unknown alert type: mail2 (available: log, mail, pushover, slack, webhook)',
+    ],
     ['bad mail target', { ...ok, alertType: 'mail', alertTarget: 'not-an-address' }, 'invalid alert target for mail'],
     ['bad webhook target', { ...ok, alertType: 'webhook', alertTarget: 'ftp://x' }, 'invalid alert target for webhook'],
-    ['bad slack target', { ...ok, alertType: 'slack', alertTarget: 'hooks.slack.com' }, 'invalid alert target for slack'],
+    [
+      'bad slack target',
+      { ...ok, alertType: 'slack', alertTarget: 'hooks.slack.com' },
+      'invalid alert target for slack',
+    ],
     ['repeatEvery too small', { ...ok, repeatEvery: 30 }, 'repeatEvery must be between 60 and 31536000'],
   ])('pulse: %s', async (_name, body, hint) => {
     const res = await app.request('POST', '/heartbeat', { body });
@@ -70,7 +78,9 @@ describe('input validation (§5.2, §5.3, §5.7, §7)', () => {
     expect((await app.request('DELETE', '/heartbeat', { body: { service: 'never-pulsed' } })).text).toBe(
       '{"action":"cancel","heartBeat":"unknown","result":200}\n',
     );
-    expect((await app.request('DELETE', '/heartbeat', { body: {} })).text).toBe('{"hint":"no service provided","result":400}\n');
+    expect((await app.request('DELETE', '/heartbeat', { body: {} })).text).toBe(
+      '{"hint":"no service provided","result":400}\n',
+    );
   });
 
   it('answers 404 for an unknown service on lookup and delete', async () => {
@@ -101,7 +111,11 @@ describe('input validation (§5.2, §5.3, §5.7, §7)', () => {
     ['no message', { service: 's' }, 'no message provided'],
     ['null message', { service: 's', message: null }, 'no message provided'],
     ['object message', { service: 's', message: { a: 1 } }, 'message must be a string of at most 65536 characters'],
-    ['long message', { service: 's', message: 'm'.repeat(65537) }, 'message must be a string of at most 65536 characters'],
+    [
+      'long message',
+      { service: 's', message: 'm'.repeat(65537) },
+      'message must be a string of at most 65536 characters',
+    ],
   ])('event: %s', async (_name, body, hint) => {
     const res = await app.request('POST', '/event', { body });
     expect([res.status, res.json.hint]).toEqual([400, hint]);
@@ -123,12 +137,27 @@ describe('input validation (§5.2, §5.3, §5.7, §7)', () => {
   });
 
   it('coerces levels as §7.2 says', async () => {
-    const levels: [unknown, number][] = [[4, 4], ['3', 3], [' 3 ', 3], [2.5, 0], ['warning', 0], [true, 0], [null, 0], [-2, -2], [4.0, 4], [2 ** 31, 0]];
+    const levels: [unknown, number][] = [
+      [4, 4],
+      ['3', 3],
+      [' 3 ', 3],
+      [2.5, 0],
+      ['warning', 0],
+      [true, 0],
+      [null, 0],
+      [-2, -2],
+      [4.0, 4],
+      [2 ** 31, 0],
+    ];
     for (const [i, [level]] of levels.entries()) {
-      expect((await app.request('POST', '/event', { body: { service: `lvl${i}`, message: 'm', level } })).status).toBe(200);
+      expect((await app.request('POST', '/event', { body: { service: `lvl${i}`, message: 'm', level } })).status).toBe(
+        200,
+      );
     }
     await eventually(async () => {
-      const rows = await app.sql<{ service: string; level: number }>(`SELECT service, level FROM events WHERE service LIKE 'lvl%'`);
+      const rows = await app.sql<{ service: string; level: number }>(
+        `SELECT service, level FROM events WHERE service LIKE 'lvl%'`,
+      );
       expect(Object.fromEntries(rows.map((r) => [r.service, r.level]))).toEqual(
         Object.fromEntries(levels.map(([, stored], i) => [`lvl${i}`, stored])),
       );

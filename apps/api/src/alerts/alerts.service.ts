@@ -4,6 +4,8 @@ import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { Env } from '../config/env';
 import { QUEUE } from '../common/queues';
+import { withDeadline } from '../common/hinted-error';
+import { QUEUE_WRITE_DEADLINE_MS } from '../persistence/persistence.service';
 import { AlertJob } from './alerts.types';
 
 export interface RaisedAlert {
@@ -30,12 +32,16 @@ export class AlertsService {
       alerts.forEach(({ alert }) => this.logger.log(`alerts disabled, dropped: ${alert.title}`));
       return;
     }
-    await this.queue.addBulk(
-      alerts.map(({ alert, key }) => ({
-        name: alert.kind,
-        data: alert,
-        opts: key ? { jobId: alertJobId(key) } : {},
-      })),
+    await withDeadline(
+      this.queue.addBulk(
+        alerts.map(({ alert, key }) => ({
+          name: alert.kind,
+          data: alert,
+          opts: key ? { jobId: alertJobId(key) } : {},
+        })),
+      ),
+      QUEUE_WRITE_DEADLINE_MS,
+      'the alerts queue',
     );
   }
 }

@@ -56,7 +56,7 @@ export async function mountBullBoard(
           done(null, undefined);
           return;
         }
-        parseJson(request, body, done);
+        void parseJson(request, body, done);
       });
 
       // Without it an unknown path under the prefix would skip the auth hook and reach the app's 404.

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Env } from '../config/env';
 import { RedisClient } from './redis.module';
+
+const CACHE_MS = 1000;
+const MAX_CACHED = 10_000;
 
 /**
  * Failed authentications per client address and minute, counted in Redis so the limit holds across
@@ -8,6 +11,9 @@ import { RedisClient } from './redis.module';
  */
 @Injectable()
 export class AuthThrottle {
+  private readonly logger = new Logger(AuthThrottle.name);
+  private readonly counts = new Map<string, { count: number; at: number }>();
+
   constructor(
     private readonly redis: RedisClient,
     private readonly env: Env,
@@ -19,8 +25,26 @@ export class AuthThrottle {
       return 0;
     }
     const { key, remaining } = this.window(address);
-    const count = Number((await this.redis.get(key)) ?? 0);
+    const count = await this.count(key);
     return count >= this.env.authFailuresPerMinute ? remaining : 0;
+  }
+
+  /**
+   * The count of a window, read from Redis at most once a second per address: a block set by another
+   * process applies here within a second, and a busy client does not cost a Redis round trip per request.
+   */
+  private async count(key: string): Promise<number> {
+    const now = Date.now();
+    const cached = this.counts.get(key);
+    if (cached && now - cached.at < CACHE_MS) {
+      return cached.count;
+    }
+    if (this.counts.size > MAX_CACHED) {
+      this.counts.clear();
+    }
+    const count = Number((await this.redis.get(key).catch(() => this.unavailable())) ?? 0);
+    this.counts.set(key, { count, at: now });
+    return count;
   }
 
   async recordFailure(address: string): Promise<void> {
@@ -28,7 +52,20 @@ export class AuthThrottle {
       return;
     }
     const { key } = this.window(address);
-    await this.redis.multi().incr(key).expire(key, 61).exec();
+    const replies = await this.redis
+      .multi()
+      .incr(key)
+      .expire(key, 61)
+      .exec()
+      .catch(() => this.unavailable());
+    const count = Number(replies?.[0]?.[1] ?? 0);
+    this.counts.set(key, { count, at: Date.now() });
+  }
+
+  // Without Redis the throttle fails open: routes that only need PostgreSQL keep answering.
+  private unavailable(): null {
+    this.logger.warn('auth throttle skipped: Redis unavailable');
+    return null;
   }
 
   private window(address: string): { key: string; remaining: number } {

@@ -37,12 +37,15 @@ describe(formatSince.name, () => {
   });
 
   it('reuses one formatter per zone', () => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < 2000; i++) {
-      formatSince(NOW + i, 'Australia/Lord_Howe');
+    const constructed = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (let i = 0; i < 50; i++) {
+        formatSince(NOW + i, 'Australia/Lord_Howe');
+      }
+      expect(constructed.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      constructed.mockRestore();
     }
-    // constructing 2000 formatters alone takes well over 100 ms
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(100);
   });
 });
 

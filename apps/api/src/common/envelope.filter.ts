@@ -58,7 +58,7 @@ function isStoreDown(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
   return (
     ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', '57P01', '57P03'].includes(code) ||
-    /Connection is closed|connect ECONNREFUSED|Connection terminated|MaxRetriesPerRequest|timeout exceeded when trying to connect/i.test(
+    /Connection is closed|connect ECONNREFUSED|Connection terminated|max retries per request|Command timed out|Stream isn't writeable|timeout exceeded when trying to connect/i.test(
       message,
     ) ||
     (error instanceof QueryFailedError && /terminat/i.test(message))

@@ -16,3 +16,24 @@ export class HintedError extends Error {
 export function quoteForHint(value: string): string {
   return value.slice(0, 100).replace(/\r\n|\r|\n/g, '////');
 }
+
+/** A durable store did not answer in time: the request gets 503 with Retry-After (§3.7). */
+export class StoreUnavailableError extends HintedError {
+  constructor(what: string) {
+    super(503, 'unavailable, retry later', { 'retry-after': '5' });
+    this.message = `${what} did not answer in time`;
+  }
+}
+
+/** Rejects with StoreUnavailableError when `promise` takes longer than `ms`, so no request hangs on a store. */
+export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError(what)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

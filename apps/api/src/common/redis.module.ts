@@ -1,12 +1,35 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { once } from 'node:events';
 import Redis from 'ioredis';
 import { Env } from '../config/env';
 
+/**
+ * While Redis is away, commands fail within seconds (the API answers 503) instead of queueing for
+ * minutes behind a growing reconnect backoff; reconnects are retried every second at most.
+ */
+export const REDIS_RESILIENCE = {
+  retryStrategy: (attempt: number): number => Math.min(attempt * 200, 1000),
+};
+
 /** The API's own Redis connection (live heartbeat state, deadlines, throttles); BullMQ opens its own. */
 @Injectable()
-export class RedisClient extends Redis implements OnApplicationShutdown {
+export class RedisClient extends Redis implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(Env) env: Env) {
-    super(env.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false });
+    // No offline queue: while disconnected a command fails at once, and the request gets 503 (§3.7).
+    super(env.redisUrl, {
+      ...REDIS_RESILIENCE,
+      enableOfflineQueue: false,
+      commandTimeout: 3000,
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
+    });
+  }
+
+  /** Without an offline queue, nothing may run before the first connection is ready. */
+  async onModuleInit(): Promise<void> {
+    if (this.status !== 'ready') {
+      await once(this, 'ready');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

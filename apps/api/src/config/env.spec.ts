@@ -34,9 +34,18 @@ describe(validateEnv.name, () => {
     [{ REDIS_URL: 'not a url' }, /^REDIS_URL must be a URL/],
     [{ EVENTS_PRESETS: '{"name":"x"}' }, /^EVENTS_PRESETS must be a JSON array/],
     [{ EVENTS_PRESETS: '[{"name":"bad","service":"(a"}]' }, /^EVENTS_PRESETS\[0\]: invalid service regex/],
-    [{ PINGS: '[{"service":"s","url":"ftp://x","alertType":"log","alertTarget":"t"}]' }, /^PINGS\[0\]\.url must be an http or https URL/],
-    [{ PINGS: '[{"service":"s","url":"http://x","alertType":"mail","alertTarget":"nobody"}]' }, /^PINGS\[0\]: invalid alert target for mail/],
-    [{ PINGS: '[{"service":"s","url":"http://x","alertType":"log","alertTarget":"t","frequency":2}]' }, /^PINGS\[0\]\.frequency must be an integer >= 5/],
+    [
+      { PINGS: '[{"service":"s","url":"ftp://x","alertType":"log","alertTarget":"t"}]' },
+      /^PINGS\[0\]\.url must be an http or https URL/,
+    ],
+    [
+      { PINGS: '[{"service":"s","url":"http://x","alertType":"mail","alertTarget":"nobody"}]' },
+      /^PINGS\[0\]: invalid alert target for mail/,
+    ],
+    [
+      { PINGS: '[{"service":"s","url":"http://x","alertType":"log","alertTarget":"t","frequency":2}]' },
+      /^PINGS\[0\]\.frequency must be an integer >= 5/,
+    ],
     [{ REDIS_PREFIX: 'a:b' }, /^REDIS_PREFIX must be/],
   ])('refuses %j with a message naming the variable', (overrides, message) => {
     expect(() => validateEnv({ ...base, ...overrides })).toThrow(EnvError);
@@ -44,7 +53,9 @@ describe(validateEnv.name, () => {
   });
 
   it('requires the stores and the password with NODE_ENV=production', () => {
-    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow('WATCHTOWER_PASSWORD is required with NODE_ENV=production');
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(
+      'WATCHTOWER_PASSWORD is required with NODE_ENV=production',
+    );
     expect(() => validateEnv({ NODE_ENV: 'production', WATCHTOWER_PASSWORD: 'x' })).toThrow(
       'DATABASE_URL is required with NODE_ENV=production',
     );

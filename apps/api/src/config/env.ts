@@ -7,7 +7,6 @@ import { compileSearchPattern } from '../common/search-pattern';
 export const ALERT_TYPES = ['log', 'mail', 'pushover', 'slack', 'webhook'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
-
 export interface EventsPreset {
   name: string;
   service?: string;
@@ -232,8 +231,7 @@ export function validateEnv(raw: Raw): Env {
   env.defaultAlertTarget = get(raw, 'HEARTBEAT_DEFAULT_ALERT_TARGET') ?? '';
   env.alertAttempts = int(raw, 'ALERT_ATTEMPTS', 8, 8, 100);
   env.pushoverToken = get(raw, 'PUSHOVER_TOKEN') ?? null;
-  env.pushoverApiUrl =
-    url(raw, 'PUSHOVER_API_URL', ['http', 'https']) ?? 'https://api.pushover.net/1/messages.json';
+  env.pushoverApiUrl = url(raw, 'PUSHOVER_API_URL', ['http', 'https']) ?? 'https://api.pushover.net/1/messages.json';
   env.smtpUrl = url(raw, 'SMTP_URL', ['smtp', 'smtps']) ?? null;
   env.mailFrom = get(raw, 'MAIL_FROM') ?? 'watchtower@localhost';
   env.webhookSecret = get(raw, 'WEBHOOK_SECRET') ?? null;

@@ -80,7 +80,9 @@ async function launch(
 
   const untie = tieToParent(child);
   let stopping: Promise<void> | undefined;
-  void exited.then((how) => stopping ?? log(`private redis-server ended unexpectedly (${how}): ${output.trim()}`));
+  void exited.then(
+    async (how) => stopping ?? log(`private redis-server ended unexpectedly (${how}): ${output.trim()}`),
+  );
   return async () => {
     stopping ??= (async () => {
       untie();

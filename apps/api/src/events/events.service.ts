@@ -77,15 +77,20 @@ export class EventsService {
       where.push(`(date, id) < (to_timestamp($${params.length - 1}), $${params.length}::bigint)`);
     }
     params.push(filter.limit + 1);
-    const sql = `SELECT id, extract(epoch FROM date)::bigint AS date, level, service, message, alert FROM events
-      WHERE ${where.join(' AND ')} ORDER BY date DESC, id DESC LIMIT $${params.length}`;
-    const rows = await this.query(sql, params, filter.servicePattern !== undefined || filter.messagePattern !== undefined);
+    // ORDER BY names the table column: ordering by the epoch expression would defeat the (date, id) index.
+    const sql = `SELECT id, extract(epoch FROM date)::bigint AS epoch, level, service, message, alert FROM events
+      WHERE ${where.join(' AND ')} ORDER BY events.date DESC, events.id DESC LIMIT $${params.length}`;
+    const rows = await this.query(
+      sql,
+      params,
+      filter.servicePattern !== undefined || filter.messagePattern !== undefined,
+    );
     const page = rows.slice(0, filter.limit);
     const zone = filter.humanDates ? this.env.tzDisplay : undefined;
     const result: EventsPage = {
       events: page.map((row) => ({
         alert: row.alert,
-        date: zone ? formatHuman(Number(row.date), zone) : Number(row.date),
+        date: zone ? formatHuman(Number(row.epoch), zone) : Number(row.epoch),
         level: row.level,
         message: row.message,
         service: row.service,
@@ -93,7 +98,7 @@ export class EventsService {
     };
     if (rows.length > filter.limit) {
       const last = page[page.length - 1];
-      result.next = encodeCursor(Number(last.date), String(last.id));
+      result.next = encodeCursor(Number(last.epoch), String(last.id));
     }
     return result;
   }
@@ -118,7 +123,7 @@ export class EventsService {
 
 interface EventRowOut {
   id: string;
-  date: string;
+  epoch: string;
   level: number;
   service: string;
   message: string;

@@ -21,10 +21,7 @@ export class HeartbeatService {
   ) {}
 
   async pulse(input: PulseInput): Promise<HeartbeatView> {
-    const outcome = await this.store.pulse(
-      { ...input, repeatEvery: input.repeatEvery },
-      this.env.heartbeatMaxServices,
-    );
+    const outcome = await this.store.pulse({ ...input, repeatEvery: input.repeatEvery }, this.env.heartbeatMaxServices);
     if (outcome.kind === 'limit') {
       throw new HintedError(400, `service limit reached (max ${this.env.heartbeatMaxServices})`);
     }
@@ -33,10 +30,20 @@ export class HeartbeatService {
     if (previous?.alerted) {
       // A dead service pulsed again: tell the new target and keep a trace (§6.2 step 2).
       const text = alertTexts.heartbeatUp(record.service);
-      item.events = [this.event(record.service, record.last, eventMessage(text), ['up', record.service, `${previous.deadAt}`])];
+      item.events = [
+        this.event(record.service, record.last, eventMessage(text), ['up', record.service, `${previous.deadAt}`]),
+      ];
       await this.alerts.raise([
         {
-          alert: { kind: 'up', type: record.alertType, target: record.alertTarget, ...text, service: record.service, date: record.last, context: { lastPulse: record.last, nextIn: record.nextIn } },
+          alert: {
+            kind: 'up',
+            type: record.alertType,
+            target: record.alertTarget,
+            ...text,
+            service: record.service,
+            date: record.last,
+            context: { lastPulse: record.last, nextIn: record.nextIn },
+          },
           key: ['up', record.service, `${previous.deadAt ?? previous.expected}`],
         },
       ]);
@@ -50,7 +57,10 @@ export class HeartbeatService {
     if (!record) {
       return 'unknown';
     }
-    await this.persistence.record({ heartbeats: [toRow(record)], history: this.history(record, 'cancel', record.last) });
+    await this.persistence.record({
+      heartbeats: [toRow(record)],
+      history: this.history(record, 'cancel', record.last),
+    });
     return toView(record);
   }
 
@@ -122,7 +132,9 @@ export class HeartbeatService {
     if (!this.env.heartbeatHistory) {
       return [];
     }
-    return [{ uid: randomUUID(), service: record.service, action, at, nextIn: record.nextIn, expected: record.expected }];
+    return [
+      { uid: randomUUID(), service: record.service, action, at, nextIn: record.nextIn, expected: record.expected },
+    ];
   }
 }
 

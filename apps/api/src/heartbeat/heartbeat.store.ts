@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { Env } from '../config/env';
 import { RedisClient } from '../common/redis.module';
 import { ACK_CLAIM, CANCEL, CLAIM_DUE, DELETE, PULSE, STARTUP_GRACE } from './heartbeat.scripts';
@@ -53,19 +54,10 @@ export class HeartbeatStore {
     maxServices: number,
   ): Promise<PulseOutcome> {
     const { rec, due, seq, ver } = this.keys;
-    const reply = (await this.redis.eval(
+    const reply = (await this.run(
       PULSE,
-      4,
-      rec,
-      due,
-      seq,
-      ver,
-      input.service,
-      input.alertType,
-      input.alertTarget,
-      input.nextIn,
-      input.repeatEvery ?? '',
-      maxServices,
+      [rec, due, seq, ver],
+      [input.service, input.alertType, input.alertTarget, input.nextIn, input.repeatEvery ?? '', maxServices],
     )) as string[];
     if (reply[0] === 'limit') {
       return { kind: 'limit' };
@@ -75,14 +67,13 @@ export class HeartbeatStore {
 
   async cancel(service: string): Promise<LiveRecord | null> {
     const raw = (await this.redis.eval(CANCEL, 3, this.keys.rec, this.keys.due, this.keys.ver, service)) as
-      | string
-      | null;
+      string | null;
     return raw ? decode(raw) : null;
   }
 
   async delete(service: string): Promise<LiveRecord | null> {
     const { rec, due, claims, claimedAt, ver } = this.keys;
-    const raw = (await this.redis.eval(DELETE, 5, rec, due, claims, claimedAt, ver, service)) as string | null;
+    const raw = (await this.run(DELETE, [rec, due, claims, claimedAt, ver], [service])) as string | null;
     return raw ? decode(raw) : null;
   }
 
@@ -100,16 +91,10 @@ export class HeartbeatStore {
   /** Claims up to `batch` services that are due (and stale claims to re-drive), already marked dead. */
   async claimDue(batch: number): Promise<LiveRecord[]> {
     const { rec, due, claims, claimedAt, ver } = this.keys;
-    const raws = (await this.redis.eval(
+    const raws = (await this.run(
       CLAIM_DUE,
-      5,
-      rec,
-      due,
-      claims,
-      claimedAt,
-      ver,
-      batch,
-      REDRIVE_AFTER_SECONDS,
+      [rec, due, claims, claimedAt, ver],
+      [batch, REDRIVE_AFTER_SECONDS],
     )) as string[];
     return raws.map(decode);
   }
@@ -132,14 +117,7 @@ export class HeartbeatStore {
 
   /** -1 when another process is alive (no grace), otherwise how many deadlines were postponed. */
   async applyStartupGrace(graceSeconds: number): Promise<number> {
-    return (await this.redis.eval(
-      STARTUP_GRACE,
-      2,
-      this.keys.due,
-      this.keys.alive,
-      graceSeconds,
-      ALIVE_TTL_MS,
-    )) as number;
+    return (await this.run(STARTUP_GRACE, [this.keys.due, this.keys.alive], [graceSeconds, ALIVE_TTL_MS])) as number;
   }
 
   /** Whether Redis holds the live state; false after Redis lost its data, so PostgreSQL must refill it. */
@@ -166,6 +144,29 @@ export class HeartbeatStore {
     multi.set(ready, '1');
     await multi.exec();
   }
+
+  /** EVALSHA, so a pulse sends a 40-byte digest instead of the script; EVAL once when Redis lacks it. */
+  private async run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    const sha = digestOf(script);
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) {
+        throw error;
+      }
+      return this.redis.eval(script, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+const digests = new Map<string, string>();
+function digestOf(script: string): string {
+  let sha = digests.get(script);
+  if (sha === undefined) {
+    sha = createHash('sha1').update(script).digest('hex');
+    digests.set(script, sha);
+  }
+  return sha;
 }
 
 function decode(raw: string): LiveRecord {

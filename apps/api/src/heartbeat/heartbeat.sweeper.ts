@@ -30,14 +30,12 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!(await this.store.isReady())) {
-      const rows = await this.db.getRepository(Heartbeat).find();
-      await this.store.restore(rows.map(fromRow));
-      this.logger.log(`live heartbeat state rebuilt from PostgreSQL (${rows.length} records)`);
-    }
+    await this.rebuildIfLost();
     const postponed = await this.store.applyStartupGrace(this.env.heartbeatStartupGraceSeconds);
     if (postponed > 0) {
-      this.logger.log(`${postponed} deadlines fell due while no API ran: ${this.env.heartbeatStartupGraceSeconds} s grace`);
+      this.logger.log(
+        `${postponed} deadlines fell due while no API ran: ${this.env.heartbeatStartupGraceSeconds} s grace`,
+      );
     }
     this.running = true;
     this.loop = this.run();
@@ -56,6 +54,8 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
       let claimed = 0;
       try {
         if (Date.now() - lastAlive >= ALIVE_EVERY_MS) {
+          // A Redis restarted without its data (no AOF) is refilled while the API keeps running.
+          await this.rebuildIfLost();
           await this.store.markAlive();
           lastAlive = Date.now();
         }
@@ -73,6 +73,16 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
         await this.sleep(IDLE_MS);
       }
     }
+  }
+
+  /** Refills Redis from PostgreSQL, the system of record, when its live state is gone. */
+  private async rebuildIfLost(): Promise<void> {
+    if (await this.store.isReady()) {
+      return;
+    }
+    const rows = await this.db.getRepository(Heartbeat).find();
+    await this.store.restore(rows.map(fromRow));
+    this.logger.log(`live heartbeat state rebuilt from PostgreSQL (${rows.length} records)`);
   }
 
   private async sleep(ms: number): Promise<void> {

@@ -11,6 +11,10 @@ export class InfoController {
   @Get('hello')
   @RouteConfig(PASSWORD)
   hello(): { eventsPresets: EventsPreset[]; version: string; world: number } {
-    return { eventsPresets: this.env.eventsPresets, version: this.env.guiVersion, world: Math.floor(Date.now() / 1000) };
+    return {
+      eventsPresets: this.env.eventsPresets,
+      version: this.env.guiVersion,
+      world: Math.floor(Date.now() / 1000),
+    };
   }
 }

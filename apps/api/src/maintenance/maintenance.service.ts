@@ -27,7 +27,11 @@ export class MaintenanceService implements OnApplicationBootstrap {
       return;
     }
     // A job scheduler: exactly one process runs it each day, however many API processes there are.
-    await this.queue.upsertJobScheduler(SCHEDULER, { every: DAY_MS }, { name: 'run', opts: { removeOnComplete: true } });
+    await this.queue.upsertJobScheduler(
+      SCHEDULER,
+      { every: DAY_MS },
+      { name: 'run', opts: { removeOnComplete: true } },
+    );
   }
 
   async run(): Promise<{ events: number; heartbeats: number }> {

@@ -2,9 +2,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { GroupCommit } from '../common/group-commit';
+import { withDeadline } from '../common/hinted-error';
 import { QUEUE } from '../common/queues';
 import { PersistenceBatch, PersistenceItem } from './persistence.types';
 
+/** Past this, the client gets 503 and retries; the add may still land, and the batch is idempotent. */
+export const QUEUE_WRITE_DEADLINE_MS = 5000;
 /** A BullMQ job stays well under Redis's comfort zone even with many 64 KiB messages. */
 const MAX_JOB_BYTES = 4 * 1024 * 1024;
 
@@ -17,7 +20,7 @@ export class PersistenceService {
   private readonly batcher: GroupCommit<PersistenceItem>;
 
   constructor(@InjectQueue(QUEUE.persistence) private readonly queue: Queue<PersistenceBatch>) {
-    this.batcher = new GroupCommit((items) => this.enqueue(items), {
+    this.batcher = new GroupCommit(async (items) => this.enqueue(items), {
       maxItems: 1000,
       maxBytes: MAX_JOB_BYTES,
       sizeOf: (item) => 200 + (item.events ?? []).reduce((n, e) => n + e.message.length + e.service.length, 0),
@@ -36,6 +39,6 @@ export class PersistenceService {
       batch.deletes.push(...(item.deletes ?? []));
       batch.history.push(...(item.history ?? []));
     }
-    await this.queue.add('batch', batch);
+    await withDeadline(this.queue.add('batch', batch), QUEUE_WRITE_DEADLINE_MS, 'the persistence queue');
   }
 }

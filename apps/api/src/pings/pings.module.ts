@@ -10,7 +10,12 @@ import { PingsProcessor } from './pings.processor';
 import { PingsService } from './pings.service';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUE.pings }), TypeOrmModule.forFeature([PingState]), AlertsModule, PersistenceModule],
+  imports: [
+    BullModule.registerQueue({ name: QUEUE.pings }),
+    TypeOrmModule.forFeature([PingState]),
+    AlertsModule,
+    PersistenceModule,
+  ],
   controllers: [PingsController],
   providers: [PingsService, PingsProcessor],
 })

@@ -50,11 +50,15 @@ export class PingsService implements OnApplicationBootstrap {
         .values({ service: ping.service, lastPing: null, lastPingSuccess: now, alerted: false })
         .orIgnore()
         .execute();
-      await this.queue.upsertJobScheduler(schedulerId(ping.service), { every: ping.frequency * 1000 }, {
-        name: 'ping',
-        data: { service: ping.service },
-        opts: { removeOnComplete: true, removeOnFail: 100 },
-      });
+      await this.queue.upsertJobScheduler(
+        schedulerId(ping.service),
+        { every: ping.frequency * 1000 },
+        {
+          name: 'ping',
+          data: { service: ping.service },
+          opts: { removeOnComplete: true, removeOnFail: 100 },
+        },
+      );
     }
     const wanted = new Set(this.env.pings.map((ping) => schedulerId(ping.service)));
     for (const scheduler of await this.queue.getJobSchedulers()) {
@@ -108,22 +112,42 @@ export class PingsService implements OnApplicationBootstrap {
       state.lastPingSuccess = state.lastPing;
       state.alerted = false;
     } else if (!state.alerted) {
-      await this.notify(config, 'down', alertTexts.pingDown(service, seconds(state.lastPingSuccess), this.env.tzDisplay), now);
+      await this.notify(
+        config,
+        'down',
+        alertTexts.pingDown(service, seconds(state.lastPingSuccess), this.env.tzDisplay),
+        now,
+      );
       state.alerted = true;
     }
     await this.states.save(state);
   }
 
-  private async notify(config: PingConfig, kind: 'down' | 'up', text: { title: string; body: string }, now: number): Promise<void> {
+  private async notify(
+    config: PingConfig,
+    kind: 'down' | 'up',
+    text: { title: string; body: string },
+    now: number,
+  ): Promise<void> {
     const key = [`ping${kind}`, config.service, `${now}`];
     await this.alerts.raise([
       {
-        alert: { kind, type: config.alertType, target: config.alertTarget, ...text, service: config.service, date: now, context: {} },
+        alert: {
+          kind,
+          type: config.alertType,
+          target: config.alertTarget,
+          ...text,
+          service: config.service,
+          date: now,
+          context: {},
+        },
         key,
       },
     ]);
     await this.persistence.record({
-      events: [{ uid: key.join('-'), date: now, level: 0, service: config.service, message: eventMessage(text), alert: false }],
+      events: [
+        { uid: key.join('-'), date: now, level: 0, service: config.service, message: eventMessage(text), alert: false },
+      ],
     });
   }
 }

@@ -8,7 +8,13 @@ export class LogChannel implements AlertChannel {
 
   async send(alert: AlertJob): Promise<void> {
     this.logger.warn(
-      JSON.stringify({ kind: alert.kind, service: alert.service, target: alert.target, title: alert.title, body: alert.body }),
+      JSON.stringify({
+        kind: alert.kind,
+        service: alert.service,
+        target: alert.target,
+        title: alert.title,
+        body: alert.body,
+      }),
     );
   }
 }
