@@ -1,11 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthThrottle } from './common/auth-throttle';
 import { EdgeHooks } from './common/edge-hooks';
 import { EnvelopeFilter } from './common/envelope.filter';
-import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { REDIS_RESILIENCE, RedisModule } from './common/redis.module';
 import { RouteIndex } from './common/route-index';
 import { ConfigModule } from './config/config.module';
@@ -43,7 +42,6 @@ export class AppModule {
         AuthThrottle,
         EdgeHooks,
         { provide: RouteIndex, useValue: new RouteIndex() },
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_FILTER, useClass: EnvelopeFilter },
       ],
     };

@@ -12,6 +12,7 @@ import { PersistenceProcessor } from './persistence/persistence.processor';
 import { PingsProcessor } from './pings/pings.processor';
 import { mountBullBoard } from './bullboard/bullboard';
 import { EdgeHooks } from './common/edge-hooks';
+import { serializeEnvelope } from './common/envelope';
 import { registerLegacyBodyParsers } from './common/legacy-body';
 import { QUEUE } from './common/queues';
 import { RouteIndex } from './common/route-index';
@@ -48,6 +49,9 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
   const routes = app.get(RouteIndex);
   routes.watch(fastify);
   registerLegacyBodyParsers(fastify, env.bodyLimitBytes);
+  // Every object a handler returns leaves in the watchTower envelope (§3.6). A Fastify serializer rather
+  // than a Nest interceptor keeps rxjs off the hot path; errors arrive here already serialized.
+  fastify.setReplySerializer((payload) => serializeEnvelope({ ...(payload as object), result: 200 }));
   app.get(EdgeHooks).install(fastify);
   app.enableCors({
     origin: env.corsOrigins.includes('*') ? '*' : env.corsOrigins,

@@ -47,6 +47,8 @@ export async function mountBullBoard(
           .send(UNAUTHORIZED_BODY);
       });
 
+      // The app's root serializer wraps objects in the watchTower envelope; the board's API wants plain JSON.
+      board.setReplySerializer((payload) => JSON.stringify(payload));
       // The app's root parsers keep raw buffers; the board's API expects parsed JSON bodies.
       board.removeAllContentTypeParsers();
       const parseJson = board.getDefaultJsonParser('error', 'error');

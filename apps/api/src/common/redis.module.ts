@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { once } from 'node:events';
 import Redis from 'ioredis';
 import { Env } from '../config/env';
@@ -14,6 +14,8 @@ export const REDIS_RESILIENCE = {
 /** The API's own Redis connection (live heartbeat state, deadlines, throttles); BullMQ opens its own. */
 @Injectable()
 export class RedisClient extends Redis implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisClient.name);
+
   constructor(@Inject(Env) env: Env) {
     // No offline queue: while disconnected a command fails at once, and the request gets 503 (§3.7).
     super(env.redisUrl, {
@@ -23,6 +25,15 @@ export class RedisClient extends Redis implements OnModuleInit, OnApplicationShu
       maxRetriesPerRequest: 1,
       enableAutoPipelining: true,
     });
+    // One line per outage, not one per reconnect attempt (ioredis prints every unhandled 'error').
+    let down = false;
+    this.on('error', (error: Error) => {
+      if (!down) {
+        down = true;
+        this.logger.warn(`Redis unavailable: ${error.message}`);
+      }
+    });
+    this.on('ready', () => (down = false));
   }
 
   /** Without an offline queue, nothing may run before the first connection is ready. */
