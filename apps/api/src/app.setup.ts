@@ -62,15 +62,19 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
   const queues = Object.values(QUEUE).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   await mountBullBoard(fastify, queues, env.password);
   await app.init();
-  logWorkerErrors(app);
+  logQueueErrors(app, queues);
 }
 
 /**
- * A worker's connection errors (Redis restarting, a lock lost after Redis lost its data) are logged
- * and retried by BullMQ; without a listener Node would treat the 'error' event as fatal.
+ * Queue and worker connection errors (Redis restarting, a lock lost after Redis lost its data) are
+ * retried by BullMQ; a listener logs them once instead of letting Node treat 'error' as fatal or print
+ * every reconnect attempt.
  */
-function logWorkerErrors(app: NestFastifyApplication): void {
-  const logger = new Logger('Workers');
+function logQueueErrors(app: NestFastifyApplication, queues: Queue[]): void {
+  const logger = new Logger('Queues');
+  for (const queue of queues) {
+    queue.on('error', (error: Error) => logger.debug(`${queue.name}: ${error.message}`));
+  }
   for (const processor of [PersistenceProcessor, AlertsProcessor, PingsProcessor, MaintenanceProcessor]) {
     app
       .get(processor, { strict: false })
