@@ -1,28 +1,25 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { eventually } from './app';
+import { Queue } from 'bullmq';
+import { eventually, PASSWORD } from './app';
+import { allJobs } from './jobs';
+import { createDatabase, dropRedisPrefix, freePort, TEST_REDIS_URL, uniqueName } from './stores';
 
 const ROOT = resolve(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 /** `npm start` as a new user runs it: the built API, no configuration but a port, in an empty directory. */
-function start(cwd: string, port: number): { child: ChildProcess; output: () => string } {
+function start(
+  cwd: string,
+  port: number,
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string } {
   let output = '';
   const child = spawn(process.execPath, [MAIN], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,12 +36,14 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
+// These tests run the built API as users do, so build it once for the file.
+beforeAll(() => execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'pipe' }));
+
 describe('npm start with no configuration', () => {
   let dir: string;
   let running: ChildProcess | undefined;
 
   beforeAll(() => {
-    execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'pipe' });
     dir = mkdtempSync(join(tmpdir(), 'wt-quickstart-'));
   });
   afterAll(async () => {
@@ -118,4 +117,50 @@ describe('npm start with no configuration', () => {
     expect(output).toMatch(/redis-server/);
     expect(output).toMatch(/REDIS_URL/);
   }, 60_000);
+});
+
+describe('two real API processes on the same PostgreSQL and Redis', () => {
+  it('CT-21 with real processes: 200 services dying in the same second give exactly 200 alert jobs', async () => {
+    const db = await createDatabase();
+    const prefix = uniqueName('t');
+    const env = {
+      NODE_ENV: 'production',
+      WATCHTOWER_PASSWORD: PASSWORD,
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      AUTH_FAILURES_PER_MINUTE: '0',
+    };
+    const ports = [await freePort(), await freePort()];
+    // one after the other: the second must find the schema the first migrated
+    const first = start(ROOT, ports[0], env);
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${ports[0]}/hello`)).status).toBe(403), 30_000);
+    const second = start(ROOT, ports[1], env);
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${ports[1]}/hello`)).status).toBe(403), 30_000);
+    const alerts = new Queue('alerts', { connection: { url: TEST_REDIS_URL }, prefix });
+    try {
+      await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const res = await fetch(`http://127.0.0.1:${ports[i % 2]}/heartbeat`, {
+            method: 'POST',
+            headers: { password: PASSWORD },
+            body: JSON.stringify({ service: `proc-${i}`, alertType: 'log', alertTarget: 'ops', nextIn: 1 }),
+          });
+          expect(res.status).toBe(200);
+        }),
+      );
+      await eventually(async () => expect(await allJobs(alerts, 'down')).toHaveLength(200), 10_000);
+      await new Promise((done) => setTimeout(done, 1500));
+      const jobs = await allJobs(alerts, 'down');
+      expect(jobs).toHaveLength(200);
+      expect(new Set(jobs.map((job) => job.data.service)).size).toBe(200);
+    } finally {
+      await alerts.close();
+      expect(await stop(first.child)).toBe(0);
+      expect(await stop(second.child)).toBe(0);
+      await dropRedisPrefix(prefix);
+      await db.drop();
+    }
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Client } from 'pg';
 
 /** The real PostgreSQL and Redis the suite runs against (README: `npm test`). */
@@ -42,4 +43,14 @@ export async function dropRedisPrefix(prefix: string): Promise<void> {
     }
   } while (cursor !== '0');
   await redis.quit();
+}
+
+/** A port free right now on loopback, for processes the tests start themselves. */
+export async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
 }
