@@ -11,10 +11,16 @@ export interface AlertJob {
   context: AlertContext;
 }
 
+/** What no other monitor sends (issue #3): enough to act on without opening the console. */
 export interface AlertContext {
+  /** Epoch seconds of the service's last pulse. */
   lastPulse?: number;
   lateBySeconds?: number;
   nextIn?: number;
+  /** The service's latest events, newest first (at most 5), filled in at delivery time. */
+  recentEvents?: { date: number; level: number; message: string }[];
+  /** Latest figures of the host the service reported from, once agents exist (a context provider fills it). */
+  host?: Record<string, string | number>;
 }
 
 export interface AlertChannel {

@@ -56,6 +56,8 @@ export class Env {
   smtpUrl: string | null;
   mailFrom: string;
   webhookSecret: string | null;
+  /** Where people reach this server (links in alerts); defaults to http://localhost:<PORT>. */
+  publicUrl: string;
   heartbeatHistory: boolean;
   heartbeatRepeatEvery: number;
   heartbeatMaxServices: number;
@@ -235,6 +237,7 @@ export function validateEnv(raw: Raw): Env {
   env.smtpUrl = url(raw, 'SMTP_URL', ['smtp', 'smtps']) ?? null;
   env.mailFrom = get(raw, 'MAIL_FROM') ?? 'watchtower@localhost';
   env.webhookSecret = get(raw, 'WEBHOOK_SECRET') ?? null;
+  env.publicUrl = (url(raw, 'PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${env.port}`).replace(/\/+$/, '');
   env.heartbeatHistory = bool(raw, 'HEARTBEAT_HISTORY', false);
   env.heartbeatRepeatEvery = int(raw, 'HEARTBEAT_REPEAT_EVERY', 0, 0, 31536000);
   if (env.heartbeatRepeatEvery > 0 && env.heartbeatRepeatEvery < 60) {
