@@ -18,6 +18,7 @@ export class AlertChannels {
       return channel;
     }
     return {
+      configured: true,
       send: async (alert: AlertJob) => {
         throw new UnrecoverableError(`alert channel ${alert.type} is not configured on this server`);
       },

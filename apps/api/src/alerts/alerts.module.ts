@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QUEUE } from '../common/queues';
 import { Env } from '../config/env';
 import { AlertChannels } from './alert-channels';
+import { AlertDelivery } from './alert-delivery';
 import { AlertsProcessor } from './alerts.processor';
 import { AlertsService } from './alerts.service';
 import { LogChannel } from './channels/log.channel';
@@ -15,7 +16,7 @@ import { LogChannel } from './channels/log.channel';
       useFactory: (env: Env) => ({
         defaultJobOptions: {
           attempts: env.alertAttempts,
-          backoff: { type: 'exponential', delay: 30_000 },
+          backoff: { type: 'exponential', delay: env.alertBackoffMs },
           // Completed deliveries stay a day so a re-driven detection with the same id is recognised.
           removeOnComplete: { age: 86400 },
           removeOnFail: false,
@@ -23,7 +24,7 @@ import { LogChannel } from './channels/log.channel';
       }),
     }),
   ],
-  providers: [AlertsService, AlertsProcessor, AlertChannels, LogChannel],
+  providers: [AlertsService, AlertsProcessor, AlertDelivery, AlertChannels, LogChannel],
   exports: [AlertsService],
 })
 export class AlertsModule {}

@@ -1,17 +1,18 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { QUEUE } from '../common/queues';
-import { AlertChannels } from './alert-channels';
+import { AlertDelivery } from './alert-delivery';
 import { AlertJob } from './alerts.types';
 
-@Processor(QUEUE.alerts, { concurrency: 20 })
+// Room for every channel's own limit (AlertDelivery) at once.
+@Processor(QUEUE.alerts, { concurrency: 50 })
 export class AlertsProcessor extends WorkerHost {
-  constructor(private readonly channels: AlertChannels) {
+  constructor(private readonly delivery: AlertDelivery) {
     super();
   }
 
   // No try/catch: a thrown error is a retry, a returned promise is a delivery.
-  async process(job: Job<AlertJob>): Promise<void> {
-    await this.channels.get(job.data.type).send(job.data);
+  async process(job: Job<AlertJob>, token?: string): Promise<void> {
+    await this.delivery.deliver(job, token);
   }
 }

@@ -24,5 +24,8 @@ export interface AlertContext {
 }
 
 export interface AlertChannel {
+  /** False when the server lacks what the channel needs (SMTP_URL, PUSHOVER_TOKEN): its jobs fail visibly. */
+  readonly configured: boolean;
+  /** Throws to retry; throws UnrecoverableError when retrying cannot help. */
   send(alert: AlertJob): Promise<void>;
 }

@@ -51,6 +51,8 @@ export class Env {
   defaultAlertType: AlertType;
   defaultAlertTarget: string;
   alertAttempts: number;
+  /** First retry delay of an alert delivery; doubles each attempt (§8.4: 30 s). */
+  alertBackoffMs: number;
   pushoverToken: string | null;
   pushoverApiUrl: string;
   smtpUrl: string | null;
@@ -232,6 +234,7 @@ export function validateEnv(raw: Raw): Env {
   env.defaultAlertType = oneOf(raw, 'HEARTBEAT_DEFAULT_ALERT_TYPE', ALERT_TYPES, 'log');
   env.defaultAlertTarget = get(raw, 'HEARTBEAT_DEFAULT_ALERT_TARGET') ?? '';
   env.alertAttempts = int(raw, 'ALERT_ATTEMPTS', 8, 8, 100);
+  env.alertBackoffMs = int(raw, 'ALERT_BACKOFF_MS', 30_000, 10, 3_600_000);
   env.pushoverToken = get(raw, 'PUSHOVER_TOKEN') ?? null;
   env.pushoverApiUrl = url(raw, 'PUSHOVER_API_URL', ['http', 'https']) ?? 'https://api.pushover.net/1/messages.json';
   env.smtpUrl = url(raw, 'SMTP_URL', ['smtp', 'smtps']) ?? null;

@@ -4,9 +4,10 @@
 // Keys: rec = hash service -> JSON record, due = zset service -> death instant (expected + 1, seconds),
 // claims = hash service -> JSON record claimed dead but not yet handed to the queues, claimedAt = zset of
 // those claims by time (re-driven when a process died between claim and enqueue), seq = first-pulse
-// position counter, ver = transition counter.
+// position counter, ver = transition counter, remind = zset service -> next reminder instant of a dead
+// service (§6.3 reminders).
 
-/** KEYS rec due seq ver; ARGV service alertType alertTarget nextIn repeatEvery('' = none) maxServices */
+/** KEYS rec due seq ver remind; ARGV service alertType alertTarget nextIn repeatEvery('' = none) maxServices */
 export const PULSE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1])
@@ -30,10 +31,11 @@ if ARGV[5] ~= '' then rec.repeatEvery = tonumber(ARGV[5]) end
 local raw = cjson.encode(rec)
 redis.call('HSET', KEYS[1], ARGV[1], raw)
 redis.call('ZADD', KEYS[2], now + nextIn + 1, ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 return {'ok', raw, prevRaw or ''}
 `;
 
-/** KEYS rec due ver; ARGV service. Returns the record after the cancel, or nil when unknown. */
+/** KEYS rec due ver remind; ARGV service. Returns the record after the cancel, or nil when unknown. */
 export const CANCEL = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return nil end
@@ -43,10 +45,11 @@ rec.version = redis.call('INCR', KEYS[3])
 raw = cjson.encode(rec)
 redis.call('HSET', KEYS[1], ARGV[1], raw)
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
 return raw
 `;
 
-/** KEYS rec due claims claimedAt ver; ARGV service. Returns the deleted record, or nil. */
+/** KEYS rec due claims claimedAt ver remind; ARGV service. Returns the deleted record, or nil. */
 export const DELETE = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return nil end
@@ -54,13 +57,14 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[6], ARGV[1])
 local rec = cjson.decode(raw)
 rec.version = redis.call('INCR', KEYS[5])
 return cjson.encode(rec)
 `;
 
 /**
- * KEYS rec due claims claimedAt ver; ARGV batch redriveAfterSeconds.
+ * KEYS rec due claims claimedAt ver remind; ARGV batch redriveAfterSeconds defaultRepeatEvery.
  * Claims every service whose death instant has passed and that is still overdue (a pulse that arrived
  * first always wins), marks it dead, and also returns claims older than redriveAfterSeconds.
  */
@@ -82,6 +86,8 @@ for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0,
       redis.call('HSET', KEYS[1], s, raw)
       redis.call('HSET', KEYS[3], s, raw)
       redis.call('ZADD', KEYS[4], now, s)
+      local every = rec.repeatEvery or tonumber(ARGV[3])
+      if every > 0 then redis.call('ZADD', KEYS[6], sec + every, s) end
       table.insert(out, raw)
     end
   end
@@ -120,4 +126,29 @@ for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. until_)) 
 end
 redis.call('SET', KEYS[2], '1', 'PX', tonumber(ARGV[2]))
 return n
+`;
+
+/**
+ * KEYS rec remind; ARGV batch defaultRepeatEvery. Claims the reminders that are due and schedules the
+ * next ones; a service that pulsed, was cancelled or deleted meanwhile is dropped. Returns
+ * {record, reminder number} pairs.
+ */
+export const CLAIM_REMINDERS = `
+local t = redis.call('TIME')
+local sec = tonumber(t[1])
+local out = {}
+for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', sec, 'LIMIT', 0, tonumber(ARGV[1]))) do
+  local raw = redis.call('HGET', KEYS[1], s)
+  local rec = raw and cjson.decode(raw)
+  local every = rec and (rec.repeatEvery or tonumber(ARGV[2])) or 0
+  if rec and rec.alerted and (not rec.cancelled) and every > 0 and rec.deadAt then
+    local n = math.floor((sec - rec.deadAt) / every)
+    redis.call('ZADD', KEYS[2], rec.deadAt + (n + 1) * every, s)
+    table.insert(out, raw)
+    table.insert(out, n)
+  else
+    redis.call('ZREM', KEYS[2], s)
+  end
+end
+return out
 `;

@@ -4,6 +4,7 @@ import { Env } from '../config/env';
 import { HintedError } from '../common/hinted-error';
 import { PulseInput } from '../common/legacy-fields';
 import { AlertsService, RaisedAlert } from '../alerts/alerts.service';
+import { AlertJob } from '../alerts/alerts.types';
 import { alertTexts, eventMessage } from '../alerts/alert-texts';
 import { PersistenceService } from '../persistence/persistence.service';
 import { EventRow, HistoryRow, PersistenceItem } from '../persistence/persistence.types';
@@ -107,21 +108,33 @@ export class HeartbeatService {
       item.heartbeats!.push(toRow(record));
       item.events!.push(this.event(record.service, deadAt, eventMessage(text), key));
       item.history!.push(...this.history(record, 'alert', deadAt));
-      alerts.push({
-        alert: {
-          kind: 'down',
-          type: record.alertType,
-          target: record.alertTarget,
-          ...text,
-          service: record.service,
-          date: deadAt,
-          context: { lastPulse: record.last, lateBySeconds: deadAt - record.expected, nextIn: record.nextIn },
-        },
-        key,
-      });
+      alerts.push({ alert: this.downAlert(record, deadAt), key });
     }
     await this.alerts.raise(alerts);
     await this.persistence.record(item);
+  }
+
+  /** Reminders (§6.3): the same "has not pulsed" alert again while the service stays dead; no event. */
+  async remind(due: { record: LiveRecord; reminder: number }[]): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    await this.alerts.raise(
+      due.map(({ record, reminder }) => ({
+        alert: this.downAlert(record, now),
+        key: ['remind', record.service, `${record.expected}`, `${reminder}`],
+      })),
+    );
+  }
+
+  private downAlert(record: LiveRecord, at: number): AlertJob {
+    return {
+      kind: 'down',
+      type: record.alertType,
+      target: record.alertTarget,
+      ...alertTexts.heartbeatDown(record.service, record.last, this.env.tzDisplay),
+      service: record.service,
+      date: at,
+      context: { lastPulse: record.last, lateBySeconds: at - record.expected, nextIn: record.nextIn },
+    };
   }
 
   private event(service: string, date: number, message: string, key: string[]): EventRow {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Env } from '../config/env';
 import { RedisClient } from '../common/redis.module';
-import { ACK_CLAIM, CANCEL, CLAIM_DUE, DELETE, PULSE, STARTUP_GRACE } from './heartbeat.scripts';
+import { ACK_CLAIM, CANCEL, CLAIM_DUE, CLAIM_REMINDERS, DELETE, PULSE, STARTUP_GRACE } from './heartbeat.scripts';
 
 /** The live heartbeat record as kept in Redis (watchtower-protocol.md §6.1). Times are epoch seconds. */
 export interface LiveRecord {
@@ -30,7 +30,12 @@ export const ALIVE_TTL_MS = 5000;
 /** Redis side of heartbeats: every transition is one atomic script together with its deadline. */
 @Injectable()
 export class HeartbeatStore {
-  private readonly keys: Record<'rec' | 'due' | 'claims' | 'claimedAt' | 'seq' | 'ver' | 'alive' | 'ready', string>;
+  private readonly keys: Record<
+    'rec' | 'due' | 'claims' | 'claimedAt' | 'seq' | 'ver' | 'alive' | 'ready' | 'remind',
+    string
+  >;
+
+  private readonly defaultRepeatEvery: number;
 
   constructor(
     private readonly redis: RedisClient,
@@ -46,17 +51,19 @@ export class HeartbeatStore {
       ver: `${p}:ver`,
       alive: `${p}:alive`,
       ready: `${p}:ready`,
+      remind: `${p}:remind`,
     };
+    this.defaultRepeatEvery = env.heartbeatRepeatEvery;
   }
 
   async pulse(
     input: { service: string; alertType: string; alertTarget: string; nextIn: number; repeatEvery?: number },
     maxServices: number,
   ): Promise<PulseOutcome> {
-    const { rec, due, seq, ver } = this.keys;
+    const { rec, due, seq, ver, remind } = this.keys;
     const reply = (await this.run(
       PULSE,
-      [rec, due, seq, ver],
+      [rec, due, seq, ver, remind],
       [input.service, input.alertType, input.alertTarget, input.nextIn, input.repeatEvery ?? '', maxServices],
     )) as string[];
     if (reply[0] === 'limit') {
@@ -66,14 +73,14 @@ export class HeartbeatStore {
   }
 
   async cancel(service: string): Promise<LiveRecord | null> {
-    const raw = (await this.redis.eval(CANCEL, 3, this.keys.rec, this.keys.due, this.keys.ver, service)) as
-      string | null;
+    const { rec, due, ver, remind } = this.keys;
+    const raw = (await this.run(CANCEL, [rec, due, ver, remind], [service])) as string | null;
     return raw ? decode(raw) : null;
   }
 
   async delete(service: string): Promise<LiveRecord | null> {
-    const { rec, due, claims, claimedAt, ver } = this.keys;
-    const raw = (await this.run(DELETE, [rec, due, claims, claimedAt, ver], [service])) as string | null;
+    const { rec, due, claims, claimedAt, ver, remind } = this.keys;
+    const raw = (await this.run(DELETE, [rec, due, claims, claimedAt, ver, remind], [service])) as string | null;
     return raw ? decode(raw) : null;
   }
 
@@ -90,13 +97,27 @@ export class HeartbeatStore {
 
   /** Claims up to `batch` services that are due (and stale claims to re-drive), already marked dead. */
   async claimDue(batch: number): Promise<LiveRecord[]> {
-    const { rec, due, claims, claimedAt, ver } = this.keys;
+    const { rec, due, claims, claimedAt, ver, remind } = this.keys;
     const raws = (await this.run(
       CLAIM_DUE,
-      [rec, due, claims, claimedAt, ver],
-      [batch, REDRIVE_AFTER_SECONDS],
+      [rec, due, claims, claimedAt, ver, remind],
+      [batch, REDRIVE_AFTER_SECONDS, this.defaultRepeatEvery],
     )) as string[];
     return raws.map(decode);
+  }
+
+  /** Claims due reminders of dead services (and schedules the next ones): each with its reminder number. */
+  async claimReminders(batch: number): Promise<{ record: LiveRecord; reminder: number }[]> {
+    const flat = (await this.run(
+      CLAIM_REMINDERS,
+      [this.keys.rec, this.keys.remind],
+      [batch, this.defaultRepeatEvery],
+    )) as (string | number)[];
+    const out: { record: LiveRecord; reminder: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      out.push({ record: decode(String(flat[i])), reminder: Number(flat[i + 1]) });
+    }
+    return out;
   }
 
   async ackClaims(records: LiveRecord[]): Promise<void> {
@@ -127,7 +148,7 @@ export class HeartbeatStore {
 
   /** Refills Redis from PostgreSQL rows (the system of record), then marks it ready. */
   async restore(records: LiveRecord[]): Promise<void> {
-    const { rec, due, seq, ver, ready } = this.keys;
+    const { rec, due, seq, ver, ready, remind } = this.keys;
     const multi = this.redis.multi();
     let maxPosition = 0;
     let maxVersion = 0;
@@ -135,6 +156,12 @@ export class HeartbeatStore {
       multi.hset(rec, r.service, JSON.stringify(r));
       if (!r.alerted && !r.cancelled) {
         multi.zadd(due, r.expected + 1, r.service);
+      }
+      const every = r.repeatEvery ?? this.defaultRepeatEvery;
+      if (r.alerted && !r.cancelled && every > 0 && r.deadAt !== undefined) {
+        // the next reminder after now; a missed one is not sent twice
+        const now = Math.floor(Date.now() / 1000);
+        multi.zadd(remind, r.deadAt + (Math.floor((now - r.deadAt) / every) + 1) * every, r.service);
       }
       maxPosition = Math.max(maxPosition, r.position);
       maxVersion = Math.max(maxVersion, r.version);

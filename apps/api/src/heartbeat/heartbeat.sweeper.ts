@@ -65,6 +65,10 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
           await this.heartbeats.declareDead(dead);
           await this.store.ackClaims(dead);
         }
+        const reminders = await this.store.claimReminders(BATCH);
+        if (reminders.length > 0) {
+          await this.heartbeats.remind(reminders);
+        }
       } catch (error) {
         // Claims stay in Redis and are re-driven; a Redis or queue outage must not stop the loop.
         this.logger.error(`sweep failed: ${(error as Error).message}`);

@@ -4,6 +4,7 @@ import { AlertChannel, AlertJob } from '../alerts.types';
 /** The default channel: one structured log line per alert. */
 @Injectable()
 export class LogChannel implements AlertChannel {
+  readonly configured = true;
   private readonly logger = new Logger('Alert');
 
   async send(alert: AlertJob): Promise<void> {

@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AlertChannels } from './alert-channels';
+import { AlertContext, AlertJob } from './alerts.types';
+
+/** How many deliveries one channel may run at once in this process: a slow provider never starves the others. */
+const PER_CHANNEL = 10;
+/** When its channel is busy, a job steps aside for this long instead of holding a worker slot. */
+const STEP_ASIDE_MS = 500;
+
+/** Latest figures of the host a service reports from; the agents feature plugs one in. */
+export type HostContext = (service: string) => Promise<AlertContext['host']>;
+
+/** One delivery attempt: the context is read now (so a retry sends fresh figures), then the channel sends. */
+@Injectable()
+export class AlertDelivery {
+  private readonly logger = new Logger(AlertDelivery.name);
+  private readonly busy = new Map<string, number>();
+  private hostContext: HostContext | null = null;
+
+  constructor(
+    private readonly channels: AlertChannels,
+    private readonly db: DataSource,
+  ) {}
+
+  useHostContext(provider: HostContext): void {
+    this.hostContext = provider;
+  }
+
+  async deliver(job: Job<AlertJob>, token: string | undefined): Promise<void> {
+    const { type } = job.data;
+    const channel = this.channels.get(type);
+    if (!channel.configured) {
+      this.logger.warn(`alert "${job.data.title}" not sent: the ${type} channel is not configured`);
+      throw new UnrecoverableError(`the ${type} channel is not configured on this server`);
+    }
+    const running = this.busy.get(type) ?? 0;
+    if (running >= PER_CHANNEL) {
+      await job.moveToDelayed(Date.now() + STEP_ASIDE_MS, token);
+      throw new DelayedError();
+    }
+    this.busy.set(type, running + 1);
+    try {
+      await channel.send({ ...job.data, context: await this.context(job.data) });
+    } finally {
+      this.busy.set(type, (this.busy.get(type) ?? 1) - 1);
+    }
+  }
+
+  private async context(alert: AlertJob): Promise<AlertContext> {
+    if (alert.kind === 'event') {
+      return alert.context;
+    }
+    const rows = (await this.db.query(
+      `SELECT extract(epoch FROM date)::bigint AS epoch, level, message FROM events
+       WHERE service = $1 ORDER BY date DESC, id DESC LIMIT 5`,
+      [alert.service],
+    )) as { epoch: string; level: number; message: string }[];
+    const context: AlertContext = {
+      ...alert.context,
+      recentEvents: rows.map((row) => ({ date: Number(row.epoch), level: row.level, message: row.message })),
+    };
+    const host = await this.hostContext?.(alert.service);
+    if (host) {
+      context.host = host;
+    }
+    return context;
+  }
+}
