@@ -50,7 +50,9 @@ export class FakeProviders {
       if (status === 'hang') {
         return;
       }
-      res.writeHead(status, { 'content-type': 'application/json' }).end(status < 300 ? '{"status":1}' : '{"error":"scripted"}');
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(status < 300 ? '{"status":1}' : '{"error":"scripted"}');
     });
   }
 }

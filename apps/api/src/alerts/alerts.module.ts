@@ -7,6 +7,10 @@ import { AlertDelivery } from './alert-delivery';
 import { AlertsProcessor } from './alerts.processor';
 import { AlertsService } from './alerts.service';
 import { LogChannel } from './channels/log.channel';
+import { MailChannel } from './channels/mail.channel';
+import { PushoverChannel } from './channels/pushover.channel';
+import { SlackChannel } from './channels/slack.channel';
+import { WebhookChannel } from './channels/webhook.channel';
 
 @Module({
   imports: [
@@ -24,7 +28,17 @@ import { LogChannel } from './channels/log.channel';
       }),
     }),
   ],
-  providers: [AlertsService, AlertsProcessor, AlertDelivery, AlertChannels, LogChannel],
-  exports: [AlertsService],
+  providers: [
+    AlertsService,
+    AlertsProcessor,
+    AlertDelivery,
+    AlertChannels,
+    LogChannel,
+    MailChannel,
+    PushoverChannel,
+    WebhookChannel,
+    SlackChannel,
+  ],
+  exports: [AlertsService, AlertDelivery],
 })
 export class AlertsModule {}

@@ -1,0 +1,74 @@
+import { UnrecoverableError } from 'bullmq';
+import { createHmac } from 'node:crypto';
+import { WebhookChannel } from './webhook.channel';
+import { alertJob, FakeHttp, NOW, testEnv, unusedPort } from './test/fakes';
+
+const SECRET = 'whsec-3f9a';
+
+describe(WebhookChannel.name, () => {
+  let fake: FakeHttp;
+
+  beforeEach(async () => (fake = await FakeHttp.start()));
+  afterEach(async () => fake.stop());
+
+  it('posts the alert as JSON, signed with an HMAC of the exact raw body', async () => {
+    const channel = new WebhookChannel(testEnv({ WEBHOOK_SECRET: SECRET }));
+    expect(channel.configured).toBe(true);
+    await channel.send(alertJob({ type: 'webhook', target: `${fake.url}/hooks/watchtower?team=ops`, service: 'svcé' }));
+
+    expect(fake.requests).toHaveLength(1);
+    const [request] = fake.requests;
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe('/hooks/watchtower?team=ops');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['user-agent']).toBe('watchtower');
+    // what a receiver does: HMAC over the bytes as received, compared before parsing anything
+    const expected = `sha256=${createHmac('sha256', SECRET).update(request.raw).digest('hex')}`;
+    expect(request.headers['x-watchtower-signature']).toBe(expected);
+    expect(request.raw.toString('utf8')).toBe(
+      '{"kind":"down","service":"svcé","title":"Service svcA has not pulsed",' +
+        '"body":"The service svcA is not pulsing since 20261121 23:34:19","date":1795300524,' +
+        `"context":{"lastPulse":${NOW - 65},"lateBySeconds":5,"nextIn":60,` +
+        `"recentEvents":[{"date":${NOW - 300},"level":3,"message":"disk almost full"}]}}`,
+    );
+  });
+
+  it('omits the signature without WEBHOOK_SECRET', async () => {
+    await new WebhookChannel(testEnv()).send(alertJob({ kind: 'up', target: `${fake.url}/h`, context: {} }));
+    expect(fake.requests[0].headers).not.toHaveProperty('x-watchtower-signature');
+    expect(JSON.parse(fake.requests[0].raw.toString())).toEqual({
+      kind: 'up',
+      service: 'svcA',
+      title: 'Service svcA has not pulsed',
+      body: 'The service svcA is not pulsing since 20261121 23:34:19',
+      date: NOW,
+      context: {},
+    });
+  });
+
+  it('fails for good on a 4xx, quoting the answer', async () => {
+    fake.answer = { status: 400, body: 'unknown service' };
+    const error = await new WebhookChannel(testEnv())
+      .send(alertJob({ target: `${fake.url}/h` }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe(`POST ${fake.url} answered 400: unknown service`);
+  });
+
+  it('retries on a 5xx, a timeout and a refused connection', async () => {
+    const channel = new WebhookChannel(testEnv());
+    channel.timeoutMs = 200;
+    fake.answer = { status: 503, body: 'maintenance' };
+    const refused = `http://127.0.0.1:${await unusedPort()}/h`;
+    const errors = [await channel.send(alertJob({ target: `${fake.url}/h` })).catch((e: unknown) => e)];
+    fake.answer = 'hang';
+    errors.push(await channel.send(alertJob({ target: `${fake.url}/h` })).catch((e: unknown) => e));
+    errors.push(await channel.send(alertJob({ target: refused })).catch((e: unknown) => e));
+    expect(errors.map((e) => [e instanceof Error, e instanceof UnrecoverableError])).toEqual([
+      [true, false],
+      [true, false],
+      [true, false],
+    ]);
+    expect((errors[1] as Error).message).toMatch(/timed out after 200 ms$/);
+  });
+});
