@@ -1,0 +1,61 @@
+import { readdir, readFile, readlink, statfs } from 'node:fs/promises';
+
+/**
+ * Every collector reads the host through this seam, so whole collectors run on fixture trees in tests.
+ * Reads never throw: a missing or unreadable file is `null` (other platforms simply have none).
+ */
+export interface FileReader {
+  /** File contents, or null when the file cannot be read. */
+  read(path: string): Promise<string | null>;
+  /** Directory entries (names only), or [] when the directory cannot be read. */
+  list(dir: string): Promise<string[]>;
+  /** Target of a symbolic link, or null. */
+  link(path: string): Promise<string | null>;
+  /** Filesystem sizes of the mount at `path`, or null. */
+  statfs(
+    path: string,
+  ): Promise<{ blockSize: number; blocks: number; blocksFree: number; blocksAvailable: number } | null>;
+}
+
+/** The real host. */
+export const hostFs: FileReader = {
+  read: async (path) => readFile(path, 'utf8').catch(() => null),
+  list: async (dir) => readdir(dir).catch(() => []),
+  link: async (path) => readlink(path).catch(() => null),
+  statfs: async (path) => {
+    try {
+      const s = await statfs(path);
+      return { blockSize: s.bsize, blocks: s.blocks, blocksFree: s.bfree, blocksAvailable: s.bavail };
+    } catch {
+      return null;
+    }
+  },
+};
+
+/**
+ * A host made of a file map: keys are absolute paths; directories are implied by the paths below them;
+ * `links` maps a path to its link target and `mounts` maps a mount point to its statfs answer.
+ */
+export function fixtureFs(
+  files: Record<string, string>,
+  extra: {
+    links?: Record<string, string>;
+    mounts?: Record<string, { blockSize: number; blocks: number; blocksFree: number; blocksAvailable: number }>;
+  } = {},
+): FileReader {
+  return {
+    read: async (path) => files[path] ?? null,
+    list: async (dir) => {
+      const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+      const names = new Set<string>();
+      for (const path of [...Object.keys(files), ...Object.keys(extra.links ?? {})]) {
+        if (path.startsWith(prefix)) {
+          names.add(path.slice(prefix.length).split('/')[0]);
+        }
+      }
+      return [...names].sort();
+    },
+    link: async (path) => extra.links?.[path] ?? null,
+    statfs: async (path) => extra.mounts?.[path] ?? null,
+  };
+}
