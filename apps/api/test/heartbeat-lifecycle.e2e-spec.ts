@@ -58,6 +58,22 @@ describe('heartbeat deaths across processes and restarts', () => {
     );
   });
 
+  it('keeps a history row per transition with HEARTBEAT_HISTORY=true', async () => {
+    const app = await stores.start({ HEARTBEAT_HISTORY: 'true' });
+    await pulse(app, 'tracked', 60);
+    await app.request('DELETE', '/heartbeat', { body: { service: 'tracked' } });
+    await pulse(app, 'tracked', 1);
+    await eventually(
+      async () =>
+        expect(
+          (await app.sql(`SELECT action, next_in FROM heartbeat_history WHERE service = 'tracked' ORDER BY id`)).map(
+            (r) => `${r.action}:${r.next_in}`,
+          ),
+        ).toEqual(['pulse:60', 'cancel:60', 'pulse:1', 'alert:1']),
+      6000,
+    );
+  });
+
   it('never declares a cancelled service dead', async () => {
     const app = await stores.start();
     await pulse(app, 'cancelled', 1);
