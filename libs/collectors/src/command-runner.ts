@@ -15,7 +15,8 @@ export interface CommandRunner {
   run(command: string, args: string[], options?: { timeoutMs?: number }): Promise<CommandResult>;
 }
 
-const MAX_OUTPUT = 16 * 1024 * 1024;
+// collectors.md §1.3: an 8 MiB output cap per command.
+const MAX_OUTPUT = 8 * 1024 * 1024;
 
 /** The real host. Never throws: failures come back as a result. */
 export const hostCommands: CommandRunner = {

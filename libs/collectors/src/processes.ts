@@ -1,0 +1,126 @@
+import type { ProcessBandwidth } from '@lib/wire-format';
+import type { CommandRunner } from './command-runner';
+import { parseDecimal, parseUint } from './parse-number';
+import type { FileReader } from './proc-fs';
+
+/** The `ps` part of a process row's 0.3+ metadata (spec §3.7); `cmd` comes from `/proc/<pid>/exe`. */
+export type ProcessMetadata = Pick<
+  ProcessBandwidth,
+  'cpu_pct' | 'ppid' | 'user' | 'mem_rss_bytes' | 'mem_virt_bytes' | 'state' | 'started_at'
+>;
+
+/** The exact arguments of spec §3.7: eight fields, then `comm` (which may contain spaces and is unused). */
+export const PS_ARGS = ['-A', '-o', 'pid=,ppid=,user=,pcpu=,rss=,vsz=,state=,etime=,comm='];
+
+const U32 = 2 ** 32;
+
+/** `ps` elapsed time `[[dd-]hh:]mm:ss` in seconds, or null when it has another shape. */
+export function parseEtime(text: string): number | null {
+  const match = /^(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)$/.exec(text);
+  if (!match) {
+    return null;
+  }
+  const [days, hours, minutes, seconds] = match.slice(1).map((part) => (part === undefined ? 0 : Number(part)));
+  const total = days * 86400 + hours * 3600 + minutes * 60 + seconds;
+  return Number.isSafeInteger(total) ? total : null;
+}
+
+/** `now - etime` as RFC 3339, or undefined when that is not a representable time after 1970. */
+function startedAt(etime: string, nowMs: number): string | undefined {
+  const elapsed = parseEtime(etime);
+  // ps counts whole seconds, so whole seconds keep the value steady from one cycle to the next
+  const start = Math.floor(nowMs / 1000) * 1000 - (elapsed ?? Infinity) * 1000;
+  return Number.isFinite(start) && start >= 0 && start <= 8.64e15 ? new Date(start).toISOString() : undefined;
+}
+
+function kibToBytes(text: string): number | undefined {
+  const kib = parseUint(text);
+  return kib === null || kib * 1024 >= 1e21 ? undefined : kib * 1024;
+}
+
+/**
+ * Metadata by pid from `ps -A -o pid=,ppid=,user=,pcpu=,rss=,vsz=,state=,etime=,comm=` output. A line
+ * without eight fields or without a pid is skipped; any other field that does not parse is left out.
+ * @param nowMs wall-clock time of the `ps` run, in milliseconds since the epoch
+ */
+export function parsePs(text: string, nowMs: number): Map<number, ProcessMetadata> {
+  const byPid = new Map<number, ProcessMetadata>();
+  for (const line of text.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    const pid = parseUint(fields[0], U32);
+    if (fields.length < 8 || pid === null) {
+      continue;
+    }
+    const [, ppid, user, pcpu, rss, vsz, state, etime] = fields;
+    const metadata: ProcessMetadata = {
+      cpu_pct: parseDecimal(pcpu) ?? undefined,
+      ppid: parseUint(ppid, U32) ?? undefined,
+      user,
+      mem_rss_bytes: kibToBytes(rss),
+      mem_virt_bytes: kibToBytes(vsz),
+      // Linux appends modifiers (`Ssl`, `R+`); the wire carries the scheduler state only
+      state: Array.from(state)[0],
+      started_at: startedAt(etime, nowMs),
+    };
+    byPid.set(pid, omitUndefined(metadata));
+  }
+  return byPid;
+}
+
+/** Omit-kind fields are left out, never `undefined` (wire-format §6.2). */
+function omitUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Copies metadata onto the rows whose pid `ps` reported; other rows are returned unchanged.
+ * @param exes executable paths by pid (`/proc/<pid>/exe`), for the rows `ps` reported
+ */
+export function applyProcessMetadata(
+  processes: ProcessBandwidth[],
+  metadata: Map<number, ProcessMetadata>,
+  exes: Map<number, string> = new Map(),
+): ProcessBandwidth[] {
+  return processes.map((row) => {
+    const found = row.pid === null ? undefined : metadata.get(row.pid);
+    if (row.pid === null || found === undefined) {
+      return row;
+    }
+    const cmd = exes.get(row.pid);
+    return cmd === undefined ? { ...row, ...found } : { ...row, ...found, cmd };
+  });
+}
+
+/**
+ * Adds `ps` metadata and the executable path to the process rows (spec §3.7). Runs nothing when the list is
+ * empty. When `ps` cannot run, or on platforms other than Linux, the rows come back unchanged.
+ */
+export async function collectProcessMetadata(
+  processes: ProcessBandwidth[],
+  fs: FileReader,
+  commands: CommandRunner,
+  options: { proc?: string; platform?: NodeJS.Platform; now?: () => number } = {},
+): Promise<ProcessBandwidth[]> {
+  if (processes.length === 0 || (options.platform ?? process.platform) !== 'linux') {
+    return processes;
+  }
+  const ps = await commands.run('ps', PS_ARGS, { timeoutMs: 5000 });
+  if (!ps.ok) {
+    return processes;
+  }
+  const metadata = parsePs(ps.stdout, (options.now ?? Date.now)());
+  const pids = [...new Set(processes.map((row) => row.pid))].filter(
+    (pid): pid is number => pid !== null && metadata.has(pid),
+  );
+  const exes = new Map<number, string>();
+  // never the argument list: it can hold secrets, and these rows leave the host
+  await Promise.all(
+    pids.map(async (pid) => {
+      const target = await fs.link(`${options.proc ?? '/proc'}/${pid}/exe`);
+      if (target) {
+        exes.set(pid, target);
+      }
+    }),
+  );
+  return applyProcessMetadata(processes, metadata, exes);
+}

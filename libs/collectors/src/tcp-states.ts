@@ -1,0 +1,43 @@
+import type { Snapshot } from '@lib/wire-format';
+import type { FileReader } from './proc-fs';
+
+/** Socket counts by TCP state in one `/proc/net/tcp`-style table. */
+export interface TcpStateCounts {
+  established: number;
+  timeWait: number;
+  closeWait: number;
+}
+
+/** The snapshot fields fed by the TCP state counts; `null` when neither table could be read. */
+export type TcpStateFields = Pick<Snapshot, 'tcp_time_wait' | 'tcp_close_wait'>;
+
+/** Counts ESTABLISHED (`01`), TIME_WAIT (`06`) and CLOSE_WAIT (`08`) rows; the header line is skipped. */
+export function parseTcpStates(text: string): TcpStateCounts {
+  const counts: TcpStateCounts = { established: 0, timeWait: 0, closeWait: 0 };
+  for (const line of text.split('\n').slice(1)) {
+    const state = line.trim().split(/\s+/)[3]?.toUpperCase();
+    if (state === '01') {
+      counts.established += 1;
+    } else if (state === '06') {
+      counts.timeWait += 1;
+    } else if (state === '08') {
+      counts.closeWait += 1;
+    }
+  }
+  return counts;
+}
+
+/** TIME_WAIT and CLOSE_WAIT over IPv4 and IPv6 (spec §3.3). A missing table counts as empty. */
+export async function collectTcpStates(fs: FileReader, proc = '/proc'): Promise<TcpStateFields> {
+  const texts = await Promise.all([fs.read(`${proc}/net/tcp`), fs.read(`${proc}/net/tcp6`)]);
+  const readable = texts.filter((text): text is string => text !== null);
+  // ours: "could not look" is null, not 0, so a dashboard does not draw a false zero
+  if (readable.length === 0) {
+    return { tcp_time_wait: null, tcp_close_wait: null };
+  }
+  const counts = readable.map(parseTcpStates);
+  return {
+    tcp_time_wait: counts.reduce((sum, c) => sum + c.timeWait, 0),
+    tcp_close_wait: counts.reduce((sum, c) => sum + c.closeWait, 0),
+  };
+}
