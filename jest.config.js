@@ -16,6 +16,7 @@ module.exports = {
     '^@lib/wire-format$': '<rootDir>/libs/wire-format/src',
     '^@lib/collectors$': '<rootDir>/libs/collectors/src',
   },
+  globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,9 +35,6 @@ async function stop(child: ChildProcess): Promise<number | null> {
   child.kill('SIGTERM');
   return exited;
 }
-
-// These tests run the built API as users do, so build it once for the file.
-beforeAll(() => execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'pipe' }));
 
 describe('npm start with no configuration', () => {
   let dir: string;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, readlink, statfs } from 'node:fs/promises';
 
 /**
@@ -17,9 +18,24 @@ export interface FileReader {
   ): Promise<{ blockSize: number; blocks: number; blocksFree: number; blocksAvailable: number } | null>;
 }
 
+/**
+ * /proc and /sys are kernel pseudo-files: a read never waits for a disk and takes microseconds, while an
+ * async read costs four thread-pool round trips (open, stat, read, close). A cycle reads about a hundred
+ * of them, so they are read synchronously; anything else stays async.
+ */
+const PSEUDO_FS = /^\/(proc|sys)\//;
+
+function readPseudo(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 /** The real host. */
 export const hostFs: FileReader = {
-  read: async (path) => readFile(path, 'utf8').catch(() => null),
+  read: async (path) => (PSEUDO_FS.test(path) ? readPseudo(path) : readFile(path, 'utf8').catch(() => null)),
   list: async (dir) => readdir(dir).catch(() => []),
   link: async (path) => readlink(path).catch(() => null),
   statfs: async (path) => {

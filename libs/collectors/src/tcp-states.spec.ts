@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureFs, hostFs } from './proc-fs';
-import { collectTcpStates, parseTcpStates } from './tcp-states';
+import { parseSs } from './connections';
+import { collectTcpStates, parseTcpStates, tcpStatesFromSs } from './tcp-states';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../test/fixtures/tcp-states', name), 'utf8');
 
@@ -82,5 +83,21 @@ describe('on this host', () => {
     expect(validateSnapshot({ timestamp: '2026-11-21T22:35:24.512Z', interfaces: [], ...fields })).toMatchObject({
       ok: true,
     });
+  });
+});
+
+describe(tcpStatesFromSs.name, () => {
+  it('counts the same TIME-WAIT and CLOSE-WAIT sockets from ss rows, TCP only', () => {
+    const rows = parseSs(
+      [
+        'Netid State      Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+        'tcp   TIME-WAIT  0      0      10.0.0.1:443       10.0.0.2:5000',
+        'tcp   TIME-WAIT  0      0      [::1]:443          [::1]:5001',
+        'tcp   CLOSE-WAIT 1      0      10.0.0.1:443       10.0.0.3:5002',
+        'tcp   ESTAB      0      0      10.0.0.1:22        10.0.0.4:5003',
+        'udp   UNCONN     0      0      0.0.0.0:53         0.0.0.0:*',
+      ].join('\n'),
+    );
+    expect(tcpStatesFromSs(rows)).toEqual({ tcp_time_wait: 2, tcp_close_wait: 1 });
   });
 });
