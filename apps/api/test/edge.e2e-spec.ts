@@ -86,6 +86,19 @@ describe('transport edge: auth, limits, routing, CORS (§3)', () => {
     expect(empty.json).toEqual({ hint: 'no service provided', result: 400 });
   });
 
+  it('reads JSON that curl -d labels as a form, and real forms as forms', async () => {
+    const json = await app.request('POST', '/', {
+      raw: '{"service":"curl","alertType":"log","alertTarget":"ops","nextIn":60}',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(json.json).toMatchObject({ result: 200, heartBeat: { service: 'curl', nextIn: 60 } });
+    const form = await app.request('POST', '/', {
+      raw: 'service=form&alertType=log&alertTarget=ops&nextIn=60&nextIn=61',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(form.json).toMatchObject({ result: 200, heartBeat: { service: 'form', nextIn: 61 } });
+  });
+
   it('answers CORS preflights without authentication', async () => {
     const res = await fetch(`${app.url}/heartbeat`, {
       method: 'OPTIONS',

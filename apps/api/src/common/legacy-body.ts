@@ -31,7 +31,8 @@ export function parseLegacyBody(contentType: string | undefined, raw: Buffer): R
   } catch {
     throw new HintedError(400, 'invalid JSON body');
   }
-  if (type === 'application/x-www-form-urlencoded') {
+  // `curl -d '{"service":...}'` labels JSON as a form; no real form body starts with "{", so read it as JSON.
+  if (type === 'application/x-www-form-urlencoded' && !text.trimStart().startsWith('{')) {
     // Object.fromEntries keeps the last value of a repeated key, as §3.3 asks.
     return Object.fromEntries(new URLSearchParams(text));
   }
