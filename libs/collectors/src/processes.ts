@@ -2,6 +2,7 @@ import type { ProcessBandwidth } from '@lib/wire-format';
 import type { CommandRunner } from './command-runner';
 import { parseDecimal, parseUint } from './parse-number';
 import type { FileReader } from './proc-fs';
+import { readProcMetadata, rowPids } from './proc-processes';
 
 /** The `ps` part of a process row's 0.3+ metadata (spec §3.7); `cmd` comes from `/proc/<pid>/exe`. */
 export type ProcessMetadata = Pick<
@@ -92,26 +93,30 @@ export function applyProcessMetadata(
 }
 
 /**
- * Adds `ps` metadata and the executable path to the process rows (spec §3.7). Runs nothing when the list is
- * empty. When `ps` cannot run, or on platforms other than Linux, the rows come back unchanged.
+ * Adds the `ps` metadata of spec §3.7 and the executable path to the process rows, read from /proc (see
+ * proc-processes.ts) or, when /proc/<pid> is unreadable, from `ps`. Runs nothing when the list is empty.
+ * When neither works, or on platforms other than Linux, the rows come back unchanged.
  */
 export async function collectProcessMetadata(
   processes: ProcessBandwidth[],
   fs: FileReader,
   commands: CommandRunner,
-  options: { proc?: string; platform?: NodeJS.Platform; now?: () => number } = {},
+  options: { proc?: string; etc?: string; platform?: NodeJS.Platform; now?: () => number } = {},
 ): Promise<ProcessBandwidth[]> {
   if (processes.length === 0 || (options.platform ?? process.platform) !== 'linux') {
     return processes;
   }
-  const ps = await commands.run('ps', PS_ARGS, { timeoutMs: 5000 });
-  if (!ps.ok) {
-    return processes;
+  const nowMs = (options.now ?? Date.now)();
+  let metadata = await readProcMetadata(rowPids(processes), fs, { proc: options.proc, etc: options.etc, nowMs });
+  if (metadata.size === 0) {
+    // /proc/<pid> unreadable (hidepid, unusual mounts): ask ps, as the reference does
+    const ps = await commands.run('ps', PS_ARGS, { timeoutMs: 5000 });
+    if (!ps.ok) {
+      return processes;
+    }
+    metadata = parsePs(ps.stdout, nowMs);
   }
-  const metadata = parsePs(ps.stdout, (options.now ?? Date.now)());
-  const pids = [...new Set(processes.map((row) => row.pid))].filter(
-    (pid): pid is number => pid !== null && metadata.has(pid),
-  );
+  const pids = rowPids(processes).filter((pid) => metadata.has(pid));
   const exes = new Map<number, string>();
   // never the argument list: it can hold secrets, and these rows leave the host
   await Promise.all(
