@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentEnv } from './config/env';
 import { OnceCommand } from './once.command';
-import { Sampler } from './sampler.service';
+import { SamplerThread } from './sampler-thread';
 
 /** The agent is a Nest application context without an HTTP server: config, DI and logging as in the API. */
 @Module({})
@@ -11,8 +11,8 @@ export class AgentModule {
       module: AgentModule,
       providers: [
         { provide: AgentEnv, useValue: env },
-        // the collectors' seams (file reader, command runner) default to the real host
-        { provide: Sampler, useFactory: (config: AgentEnv) => new Sampler(config), inject: [AgentEnv] },
+        // collection runs on its own thread (sampler.worker.ts) so this event loop never waits on it
+        SamplerThread,
         OnceCommand,
       ],
     };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IngestRequest, serializeIngestRequest } from '@lib/wire-format';
-import { Sampler } from './sampler.service';
+import { SamplerThread } from './sampler-thread';
 
 export const AGENT_VERSION = 'watchtower-agent/1.4.0';
 /** Rates and process bandwidth are differences: one priming sample, then the one reported. */
@@ -9,10 +9,10 @@ const PRIMING_MS = 1000;
 /** `once --json`: one IngestRequest for this machine, as the agent would send it. */
 @Injectable()
 export class OnceCommand {
-  constructor(private readonly sampler: Sampler) {}
+  constructor(private readonly sampler: SamplerThread) {}
 
   async run(): Promise<string> {
-    await this.sampler.collect(performance.now(), true);
+    await this.sampler.collect(true);
     await new Promise((resolve) => setTimeout(resolve, PRIMING_MS));
     const { snapshot, collectorsOk, packetCapture } = await this.sampler.collect();
     const request: IngestRequest = {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import {
   collectConnections,
   collectDisk,
@@ -36,10 +36,10 @@ const LOG_EVERY_MS = 60_000;
 
 /**
  * One collection cycle (collectors.md §1.2) over the collectors of `libs/collectors`, with the state that
- * lives across cycles: rate and process trackers, health targets, the network_intel detectors.
+ * lives across cycles: rate and process trackers, health targets, the network_intel detectors. It runs on
+ * the collection thread (sampler.worker.ts), so it is a plain class rather than a Nest provider.
  */
-@Injectable()
-export class Sampler implements OnModuleDestroy {
+export class Sampler {
   private readonly logger = new Logger(Sampler.name);
   private readonly rates = new InterfaceRateTracker();
   private readonly processes = new ProcessBandwidthTracker();
@@ -161,7 +161,7 @@ export class Sampler implements OnModuleDestroy {
     return { snapshot, collectorsOk: ok, packetCapture: intel.packetCapture };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async stop(): Promise<void> {
     await this.intel.stop();
   }
 

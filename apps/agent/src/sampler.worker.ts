@@ -1,0 +1,34 @@
+// Runs the Sampler on a worker thread: spawning `ss`, GC of the parsed rows and /proc reads block this
+// thread for milliseconds, never the agent's main event loop (collectors.md §1.3: at most 5 ms).
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AgentEnv } from './config/env';
+import { Sampler } from './sampler.service';
+
+export interface SamplerRequest {
+  id: number;
+  op: 'collect' | 'hostInfo' | 'stop';
+  skipHealth?: boolean;
+}
+
+export type SamplerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+const sampler = new Sampler(workerData as AgentEnv);
+
+parentPort?.on('message', (request: SamplerRequest) => {
+  const run = async (): Promise<unknown> => {
+    switch (request.op) {
+      case 'collect':
+        return sampler.collect(performance.now(), request.skipHealth === true);
+      case 'hostInfo':
+        return sampler.hostInfo();
+      case 'stop':
+        return sampler.stop();
+    }
+  };
+  run().then(
+    (value) => parentPort?.postMessage({ id: request.id, ok: true, value } satisfies SamplerReply),
+    (error: unknown) =>
+      parentPort?.postMessage({ id: request.id, ok: false, error: String((error as Error)?.message ?? error) }),
+  );
+});
