@@ -22,18 +22,18 @@ export class HeartbeatService {
   ) {}
 
   async pulse(input: PulseInput): Promise<HeartbeatView> {
-    const outcome = await this.store.pulse({ ...input, repeatEvery: input.repeatEvery }, this.env.heartbeatMaxServices);
+    const outcome = await this.store.pulse(input, this.env.heartbeatMaxServices);
     if (outcome.kind === 'limit') {
       throw new HintedError(400, `service limit reached (max ${this.env.heartbeatMaxServices})`);
     }
     const { record, previous } = outcome;
     const item: PersistenceItem = { heartbeats: [toRow(record)], history: this.history(record, 'pulse', record.last) };
     if (previous?.alerted) {
-      // A dead service pulsed again: tell the new target and keep a trace (§6.2 step 2).
+      // A dead service pulsed again: tell the new target and keep a trace (§6.2 step 2); the event and the
+      // alert of this recovery share one key, derived from the death they end.
+      const key = ['up', record.service, `${previous.deadAt ?? previous.expected}`];
       const text = alertTexts.heartbeatUp(record.service);
-      item.events = [
-        this.event(record.service, record.last, eventMessage(text), ['up', record.service, `${previous.deadAt}`]),
-      ];
+      item.events = [this.event(record.service, record.last, eventMessage(text), key)];
       await this.alerts.raise([
         {
           alert: {
@@ -45,7 +45,7 @@ export class HeartbeatService {
             date: record.last,
             context: { lastPulse: record.last, nextIn: record.nextIn },
           },
-          key: ['up', record.service, `${previous.deadAt ?? previous.expected}`],
+          key,
         },
       ]);
     }
