@@ -70,6 +70,11 @@ export class TestApp {
     return this.app.get(DataSource).query(query, params);
   }
 
+  /** A service's stored events in acceptance order, as the compatibility cases check them. */
+  async eventsOf(service: string): Promise<{ message: string; level: number }[]> {
+    return this.sql('SELECT message, level FROM events WHERE service = $1 ORDER BY id', [service]);
+  }
+
   queue(name: QueueName): Queue {
     return this.app.get<Queue>(getQueueToken(name), { strict: false });
   }

@@ -16,11 +16,6 @@ describe('watchTower compatibility (§14): the original clients', () => {
   });
   afterAll(async () => stores.destroy());
 
-  const eventsOf = async (service: string) =>
-    app.sql<{ message: string; level: number }>('SELECT message, level FROM events WHERE service = $1 ORDER BY id', [
-      service,
-    ]);
-
   it('CT-01 Python script steps 1-5', async () => {
     const pulsed = await python.pulse('testPython', 'pushover', 'pushoverTargetID', 60);
     expect(pulsed.heartBeat).toMatchObject({ service: 'testPython', nextIn: 60, cancelled: false, alerted: false });
@@ -86,13 +81,13 @@ describe('watchTower compatibility (§14): the original clients', () => {
     const cancelled = await java.cancel('testJava');
     expect(JSON.parse(cancelled)).toMatchObject({ result: 200, heartBeat: { cancelled: true } });
     expect(await java.add('testJava', 'ok message', 3)).toBe('{"result":200}');
-    await eventually(async () => expect(await eventsOf('testJava')).toEqual([{ message: 'ok message', level: 3 }]));
+    await eventually(async () => expect(await app.eventsOf('testJava')).toEqual([{ message: 'ok message', level: 3 }]));
   });
 
   it('CT-06 Java message with backslashes', async () => {
     const java = new JavaClient(app.url, app.password);
     expect(await java.add('ct06', 'C:\\temp\\new', 1)).toBe('{"result":200}');
-    await eventually(async () => expect(await eventsOf('ct06')).toEqual([{ message: 'C:\temp\new', level: 1 }]));
+    await eventually(async () => expect(await app.eventsOf('ct06')).toEqual([{ message: 'C:\temp\new', level: 1 }]));
   });
 
   it('CT-07 JS client (agent option fixed)', async () => {

@@ -16,11 +16,6 @@ describe('watchTower compatibility (§14): protocol cases', () => {
   });
   afterAll(async () => stores.destroy());
 
-  const eventsOf = async (service: string) =>
-    app.sql<{ message: string; level: number }>('SELECT message, level FROM events WHERE service = $1 ORDER BY id', [
-      service,
-    ]);
-
   it('CT-08 serialization', async () => {
     const res = await app.request('POST', '/heartbeat', {
       body: { service: 'café ☕ 😀', alertType: 'log', alertTarget: 'ops', nextIn: 60 },
@@ -68,7 +63,7 @@ describe('watchTower compatibility (§14): protocol cases', () => {
     await sleepUntil(expected + 2);
     expect(await downJobs()).toHaveLength(1);
     await eventually(async () =>
-      expect(await eventsOf('ct10')).toEqual([
+      expect(await app.eventsOf('ct10')).toEqual([
         {
           message: expect.stringMatching(
             /^Service ct10 has not pulsed - The service ct10 is not pulsing since \d{8} \d\d:\d\d:\d\d$/,
@@ -105,7 +100,7 @@ describe('watchTower compatibility (§14): protocol cases', () => {
       body: 'The service ct11 is pulsing again',
     });
     await eventually(async () =>
-      expect((await eventsOf('ct11')).map((e) => e.message)).toContain(
+      expect((await app.eventsOf('ct11')).map((e) => e.message)).toContain(
         'Service ct11 is pulsing again - The service ct11 is pulsing again',
       ),
     );
