@@ -12,13 +12,13 @@ import {
   detectHealthTargets,
   FileReader,
   HealthCollector,
-  hostCommands,
   hostFs,
   InterfaceRateTracker,
   loadHostId,
   ManualEventSource,
   NetworkIntel,
   ProcessBandwidthTracker,
+  ShellRunner,
   TcpdumpSource,
   tcpStatesFromSs,
 } from '@lib/collectors';
@@ -50,11 +50,17 @@ export class Sampler {
   private host: HostInfo | null = null;
   private started = false;
 
+  /** Commands run through helper shells unless a test injects its own runner (see ShellRunner for why). */
+  private readonly ownRunner: ShellRunner | null;
+  private readonly commands: CommandRunner;
+
   constructor(
     private readonly env: AgentEnv,
     private readonly fs: FileReader = hostFs,
-    private readonly commands: CommandRunner = hostCommands,
+    commands?: CommandRunner,
   ) {
+    this.ownRunner = commands ? null : new ShellRunner();
+    this.commands = commands ?? this.ownRunner!;
     this.intel = new NetworkIntel({
       bandwidthThreshold: env.bandwidthAlertBytesPerSec,
       source: env.packetCapture
@@ -163,6 +169,7 @@ export class Sampler {
 
   async stop(): Promise<void> {
     await this.intel.stop();
+    this.ownRunner?.close();
   }
 
   private async probeHealth(

@@ -5,6 +5,7 @@
  */
 export * from './proc-fs';
 export * from './command-runner';
+export * from './shell-runner';
 export * from './parse-number';
 export * from './host-id';
 export * from './host-info';
