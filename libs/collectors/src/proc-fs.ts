@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readdir, readFile, readlink, statfs } from 'node:fs/promises';
 
 /**
@@ -19,25 +19,27 @@ export interface FileReader {
 }
 
 /**
- * /proc and /sys are kernel pseudo-files: a read never waits for a disk and takes microseconds, while an
- * async read costs four thread-pool round trips (open, stat, read, close). A cycle reads about a hundred
- * of them, so they are read synchronously; anything else stays async.
+ * /proc and /sys are kernel pseudo-files: a read, listing or readlink never waits for a disk and takes
+ * microseconds, while the async call costs thread-pool round trips (four for a read: open, stat, read,
+ * close). A cycle makes about a hundred of them, so they run synchronously; anything else stays async.
  */
-const PSEUDO_FS = /^\/(proc|sys)\//;
+const PSEUDO_FS = /^\/(proc|sys)(\/|$)/;
 
-function readPseudo(path: string): string | null {
+function pseudo<T>(call: () => T, fallback: T): T {
   try {
-    return readFileSync(path, 'utf8');
+    return call();
   } catch {
-    return null;
+    return fallback;
   }
 }
 
 /** The real host. */
 export const hostFs: FileReader = {
-  read: async (path) => (PSEUDO_FS.test(path) ? readPseudo(path) : readFile(path, 'utf8').catch(() => null)),
-  list: async (dir) => readdir(dir).catch(() => []),
-  link: async (path) => readlink(path).catch(() => null),
+  read: async (path) =>
+    PSEUDO_FS.test(path) ? pseudo(() => readFileSync(path, 'utf8'), null) : readFile(path, 'utf8').catch(() => null),
+  list: async (dir) => (PSEUDO_FS.test(dir) ? pseudo(() => readdirSync(dir), []) : readdir(dir).catch(() => [])),
+  link: async (path) =>
+    PSEUDO_FS.test(path) ? pseudo(() => readlinkSync(path), null) : readlink(path).catch(() => null),
   statfs: async (path) => {
     try {
       const s = await statfs(path);
