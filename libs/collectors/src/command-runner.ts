@@ -16,7 +16,10 @@ export interface CommandRunner {
 }
 
 // collectors.md §1.3: an 8 MiB output cap per command.
-const MAX_OUTPUT = 8 * 1024 * 1024;
+export const MAX_OUTPUT = 8 * 1024 * 1024;
+
+/** Every command runs in the C locale: the parsers read its numbers, dates and messages. */
+export const commandEnv = (): NodeJS.ProcessEnv => ({ ...process.env, LC_ALL: 'C' });
 
 /** The real host. Never throws: failures come back as a result. */
 export const hostCommands: CommandRunner = {
@@ -29,7 +32,7 @@ export const hostCommands: CommandRunner = {
           timeout: options.timeoutMs ?? 5000,
           maxBuffer: MAX_OUTPUT,
           encoding: 'utf8',
-          env: { ...process.env, LC_ALL: 'C' },
+          env: commandEnv(),
         },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;

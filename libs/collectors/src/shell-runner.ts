@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { CommandResult, CommandRunner } from './command-runner';
+import { type CommandResult, type CommandRunner, commandEnv, MAX_OUTPUT } from './command-runner';
 
-// collectors.md §1.3: an 8 MiB output cap per command.
-const MAX_OUTPUT = 8 * 1024 * 1024;
 const MAX_HELPERS = 4;
 // 126: found but not executable, 127: not found (POSIX shell exit codes)
 const NOT_RUNNABLE = new Set([126, 127]);
@@ -39,7 +37,6 @@ export class ShellRunner implements CommandRunner {
   private readonly all = new Set<Helper>();
   private readonly idle: Helper[] = [];
   private readonly queue: Job[] = [];
-  private helpers = 0;
   private closed = false;
   private readonly shell: string;
   private readonly maxOutput: number;
@@ -83,7 +80,7 @@ export class ShellRunner implements CommandRunner {
   private dispatch(): void {
     while (this.queue.length > 0) {
       let helper = this.idle.pop();
-      if (!helper && this.helpers < this.maxHelpers) {
+      if (!helper && this.all.size < this.maxHelpers) {
         helper = this.spawnHelper();
       }
       if (!helper) {
@@ -106,16 +103,13 @@ export class ShellRunner implements CommandRunner {
       this.forget(helper);
       this.dispatch();
     });
-    this.helpers++;
     this.all.add(helper);
     return helper;
   }
 
   private forget(helper: Helper): void {
-    if (this.all.delete(helper)) {
-      this.helpers--;
-      helper.kill();
-    }
+    this.all.delete(helper);
+    helper.kill();
     const at = this.idle.indexOf(helper);
     if (at >= 0) {
       this.idle.splice(at, 1);
@@ -160,6 +154,9 @@ class Capture {
 class Helper {
   private readonly child: ChildProcess;
   private readonly marker = `__watchtower_${randomBytes(12).toString('hex')}__`;
+  // the lines the helper prints after each command: exit code on stdout, a bare marker on stderr
+  private readonly outEnd = new RegExp(`\\n${this.marker} (\\d+)\\n$`);
+  private readonly errEnd = new RegExp(`\\n${this.marker}\\n$`);
   private job: {
     job: Job;
     out: Capture;
@@ -178,7 +175,7 @@ class Helper {
     this.child = spawn(shell, [], {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
-      env: { ...process.env, LC_ALL: 'C' },
+      env: commandEnv(),
     });
     this.child.stdout!.setEncoding('utf8');
     this.child.stderr!.setEncoding('utf8');
@@ -196,15 +193,14 @@ class Helper {
   }
 
   start(job: Job, finish: (reusable: boolean) => void): void {
-    const escaped = this.marker;
-    const out = new Capture(new RegExp(`\\n${escaped} (\\d+)\\n$`));
-    const err = new Capture(new RegExp(`\\n${escaped}\\n$`));
+    const out = new Capture(this.outEnd);
+    const err = new Capture(this.errEnd);
     const timer = setTimeout(() => this.abort(`timed out after ${job.timeoutMs} ms`), job.timeoutMs);
     this.job = { job, out, err, timer, finish };
     // stdin from /dev/null: a command must never read the commands that follow it
     const line = [job.command, ...job.args].map(quote).join(' ');
     this.child.stdin!.write(
-      `${line} </dev/null; printf '\\n%s %d\\n' ${escaped} $?; printf '\\n%s\\n' ${escaped} >&2\n`,
+      `${line} </dev/null; printf '\\n%s %d\\n' ${this.marker} $?; printf '\\n%s\\n' ${this.marker} >&2\n`,
     );
   }
 
