@@ -1,5 +1,7 @@
-// The safety rules of STYLE.md rule 8, type-aware, on every TypeScript file of the monorepo.
+// The safety rules of STYLE.md rule 8, type-aware, on every TypeScript file of the monorepo, and the import
+// boundaries of rule 9 (eslint.boundaries.js, shared with apps/api/src/common/import-boundaries.spec.ts).
 import tseslint from 'typescript-eslint';
+import boundaries from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'bench/**', 'scripts/**', '**/*.js', '**/*.mjs'] },
@@ -17,4 +19,5 @@ export default tseslint.config(
       curly: 'error',
     },
   },
+  ...boundaries,
 );

@@ -1,21 +1,34 @@
-import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { AlertsModule } from './alerts/alerts.module';
+import { AlertsModule, AlertsWorkerModule } from './alerts/alerts.module';
 import { AuthThrottle } from './common/auth-throttle';
+import { ClockModule } from './common/clock';
 import { EdgeHooks } from './common/edge-hooks';
 import { EnvelopeFilter } from './common/envelope.filter';
-import { REDIS_RESILIENCE, RedisModule } from './common/redis.module';
+import { queueRoot } from './common/queue-connections';
+import { RedisModule } from './common/redis.module';
 import { RouteIndex } from './common/route-index';
 import { ConfigModule } from './config/config.module';
 import { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
-import { HeartbeatModule } from './heartbeat/heartbeat.module';
+import { HeartbeatModule, HeartbeatWorkerModule } from './heartbeat/heartbeat.module';
 import { InfoModule } from './info/info.module';
-import { MaintenanceModule } from './maintenance/maintenance.module';
-import { PersistenceModule } from './persistence/persistence.module';
-import { PingsModule } from './pings/pings.module';
+import { MaintenanceModule, MaintenanceWorkerModule } from './maintenance/maintenance.module';
+import { PersistenceModule, PersistenceWorkerModule } from './persistence/persistence.module';
+import { PingsModule, PingsWorkerModule } from './pings/pings.module';
+
+/**
+ * What a `worker` process adds (ROLE=worker or all): every queue processor, the sweeper and the schedulers.
+ * An `api` process serves HTTP and only enqueues.
+ */
+const WORKER_MODULES = [
+  PersistenceWorkerModule,
+  AlertsWorkerModule,
+  HeartbeatWorkerModule,
+  PingsWorkerModule,
+  MaintenanceWorkerModule,
+];
 
 @Module({})
 export class AppModule {
@@ -24,12 +37,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
+        ClockModule,
         DatabaseModule,
         RedisModule,
-        BullModule.forRoot({
-          connection: { url: env.redisUrl, retryStrategy: REDIS_RESILIENCE.retryStrategy },
-          prefix: env.redisPrefix,
-        }),
+        // queues fail fast while Redis is away, their workers wait it out (queue-connections.ts)
+        queueRoot(env),
         PersistenceModule,
         AlertsModule,
         HeartbeatModule,
@@ -37,6 +49,7 @@ export class AppModule {
         PingsModule,
         InfoModule,
         MaintenanceModule,
+        ...(env.role === 'api' ? [] : WORKER_MODULES),
       ],
       providers: [
         AuthThrottle,

@@ -18,6 +18,8 @@ import { QUEUE } from './common/queues';
 import { RouteIndex } from './common/route-index';
 import { Env } from './config/env';
 
+const WORKER_PROCESSORS = [PersistenceProcessor, AlertsProcessor, PingsProcessor, MaintenanceProcessor];
+
 /** The Fastify adapter with the transport settings of §3 (TLS, proxy trust, body limit). */
 export function createAdapter(env: Env): FastifyAdapter {
   const tls =
@@ -62,7 +64,7 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
   const queues = Object.values(QUEUE).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   await mountBullBoard(fastify, queues, env.password);
   await app.init();
-  logQueueErrors(app, queues);
+  logQueueErrors(app, queues, env.role === 'api' ? [] : WORKER_PROCESSORS);
 }
 
 /**
@@ -70,12 +72,12 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
  * retried by BullMQ; a listener logs them once instead of letting Node treat 'error' as fatal or print
  * every reconnect attempt.
  */
-function logQueueErrors(app: NestFastifyApplication, queues: Queue[]): void {
+function logQueueErrors(app: NestFastifyApplication, queues: Queue[], processors: typeof WORKER_PROCESSORS): void {
   const logger = new Logger('Queues');
   for (const queue of queues) {
     queue.on('error', (error: Error) => logger.debug(`${queue.name}: ${error.message}`));
   }
-  for (const processor of [PersistenceProcessor, AlertsProcessor, PingsProcessor, MaintenanceProcessor]) {
+  for (const processor of processors) {
     app
       .get(processor, { strict: false })
       .worker.on('error', (error: Error) => logger.warn(`${processor.name}: ${error.message}`));

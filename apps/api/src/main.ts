@@ -1,21 +1,42 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
-import { EnvError, logLevels, processEnv, validateEnv } from './config/env';
+import { EnvError, processEnv } from './config/env';
+import { logLevels, ROLES, validateBootEnv, validateEnv } from './config/env.table';
 import { prepareQuickStart } from './embedded/quick-start';
+
+/** `--role api` (or `--role=api`) sets ROLE, so the table checks it like the variable. */
+function roleFlag(args: string[]): Record<string, string> {
+  const at = args.findIndex((arg) => arg === '--role' || arg.startsWith('--role='));
+  if (at < 0) {
+    return {};
+  }
+  const role = args[at] === '--role' ? args[at + 1] : args[at].slice('--role='.length);
+  if (!role || role.startsWith('--')) {
+    throw new EnvError(`--role needs a value: ${ROLES.join(', ')}`);
+  }
+  return { ROLE: role };
+}
 
 async function main(): Promise<void> {
   const logger = new Logger('Watchtower');
+  const raw = { ...processEnv(), ...roleFlag(process.argv.slice(2)) };
   // With no configuration, embedded PostgreSQL, a private redis-server and a generated password (README).
-  const quickStart = await prepareQuickStart(processEnv(), (line: string) => logger.log(line)).catch((error: Error) => {
+  const boot = validateBootEnv(raw);
+  const quickStart = await prepareQuickStart(boot, (line: string) => logger.log(line)).catch((error: Error) => {
     // Missing redis-server, data directory in use: one line says what to do.
     console.error(`cannot start: ${error.message}`);
     process.exit(1);
   });
-  const env = validateEnv(quickStart.env as Record<string, string | undefined>);
+  const env = validateEnv({ ...raw, ...quickStart.filled });
   const app = await createApp(env, logLevels(env.logLevel));
-  await app.listen(env.port, env.host);
-  logger.log(`listening on ${env.tlsCert ? 'https' : 'http'}://${env.host}:${env.port}`);
+  if (env.role === 'worker') {
+    // a worker serves no HTTP: it runs the queue processors, the sweeper and the schedulers
+    logger.log('running as a worker (ROLE=worker): no HTTP listener');
+  } else {
+    await app.listen(env.port, env.host);
+    logger.log(`listening on ${env.tlsCert ? 'https' : 'http'}://${env.host}:${env.port} (ROLE=${env.role})`);
+  }
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

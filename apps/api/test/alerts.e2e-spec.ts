@@ -120,7 +120,8 @@ describe('alert delivery through real providers (issue #3)', () => {
     const failed = await eventually(async () => {
       const [job] = (await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'always-down');
       expect(await job.getState()).toBe('failed');
-      return job;
+      // read again: the listing may have caught the job while it was still active
+      return (await app.queue(QUEUE.alerts).getJob(job.id!))!;
     }, 15_000);
     expect(failed.attemptsMade).toBe(8);
     expect(failed.failedReason).toContain('503');
@@ -133,7 +134,8 @@ describe('alert delivery through real providers (issue #3)', () => {
     const job = await eventually(async () => {
       const [found] = (await allJobs(app.queue(QUEUE.alerts), 'down')).filter((j) => j.data.service === 'gone');
       expect(await found.getState()).toBe('failed');
-      return found;
+      // read again: the listing may have caught the job while it was still active
+      return (await app.queue(QUEUE.alerts).getJob(found.id!))!;
     }, 6000);
     expect(job.attemptsMade).toBe(1);
     expect(fake.on('/gone')).toHaveLength(1);
@@ -207,7 +209,8 @@ describe('channels that are not configured', () => {
     const job = await eventually(async () => {
       const [found] = await allJobs(app.queue(QUEUE.alerts), 'down');
       expect(await found.getState()).toBe('failed');
-      return found;
+      // read again: the listing may have caught the job while it was still active
+      return (await app.queue(QUEUE.alerts).getJob(found.id!))!;
     }, 6000);
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/mail channel is not configured/);

@@ -5,7 +5,8 @@ import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.setup';
 import { QUEUE, QueueName } from '../src/common/queues';
-import { Env, validateEnv } from '../src/config/env';
+import { Env } from '../src/config/env';
+import { validateEnv } from '../src/config/env.table';
 import { createDatabase, dropRedisPrefix, TEST_REDIS_URL, uniqueName } from './stores';
 
 export const PASSWORD = 'change me';

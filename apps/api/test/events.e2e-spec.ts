@@ -169,3 +169,99 @@ describe('daily maintenance (§6.7, §7.5)', () => {
     expect(listed).toEqual(['recent', 'revived', 'alive']);
   });
 });
+
+describe('POST /event with an idempotency key (issue 8)', () => {
+  let stores: TestStores;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    stores = await TestStores.create();
+    app = await stores.start({ AUTH_FAILURES_PER_MINUTE: '0' });
+  });
+  afterAll(async () => stores.destroy());
+
+  const add = async (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    app.request('POST', '/event', { body, headers });
+  const stored = async (service: string) =>
+    app.sql('SELECT message FROM events WHERE service = $1 ORDER BY id', [service]);
+  // A 200 means the rows are queued; once the persistence queue is empty every accepted write has landed
+  const persisted = async () =>
+    eventually(async () =>
+      expect(await app.queue(QUEUE.persistence).getJobCounts('waiting', 'active', 'delayed', 'prioritized')).toEqual({
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+        prioritized: 0,
+      }),
+    );
+
+  it('stores an event posted twice with the same body id once', async () => {
+    for (const message of ['first try', 'retry']) {
+      expect((await add({ service: 'idem-body', message, id: 'run-42' })).text).toBe('{"result":200}\n');
+    }
+    await persisted();
+    expect(await stored('idem-body')).toEqual([{ message: 'first try' }]);
+  });
+
+  it('stores an event posted twice with the same Idempotency-Key header once', async () => {
+    for (const message of ['first try', 'retry']) {
+      const res = await add({ service: 'idem-header', message }, { 'idempotency-key': 'run-42' });
+      expect(res.text).toBe('{"result":200}\n');
+    }
+    await persisted();
+    expect(await stored('idem-header')).toEqual([{ message: 'first try' }]);
+  });
+
+  it('stores events with different ids, or the same id for another service, apart', async () => {
+    await add({ service: 'idem-two', message: 'a', id: 'one' });
+    await add({ service: 'idem-two', message: 'b', id: 2 });
+    await add({ service: 'idem-other', message: 'c', id: 'one' });
+    await eventually(async () => expect(await stored('idem-two')).toEqual([{ message: 'a' }, { message: 'b' }]));
+    await eventually(async () => expect(await stored('idem-other')).toEqual([{ message: 'c' }]));
+  });
+
+  it('lets the body id win over the header', async () => {
+    await add({ service: 'idem-both', message: 'body', id: 'from-body' }, { 'idempotency-key': 'from-header' });
+    await add({ service: 'idem-both', message: 'same body id' }, { 'idempotency-key': 'from-body' });
+    await add({ service: 'idem-both', message: 'header key unused', id: 'other' }, { 'idempotency-key': 'from-body' });
+    await add({ service: 'idem-both', message: 'header' }, { 'idempotency-key': 'from-header' });
+    await persisted();
+    expect(await stored('idem-both')).toEqual([
+      { message: 'body' },
+      { message: 'header key unused' },
+      { message: 'header' },
+    ]);
+  });
+
+  it('raises one alert for an alert event posted twice with the same id', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await add({ service: 'idem-alert', message: 'disk full', alert: true, id: 'disk-1' });
+      expect(res.status).toBe(200);
+    }
+    // each 200 came after its alert job was added (or recognised): the count is final
+    const jobs = (await allJobs(app.queue(QUEUE.alerts), 'event')).filter((job) => job.data.service === 'idem-alert');
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].data).toMatchObject({ kind: 'event', title: 'idem-alert', body: 'disk full' });
+    await persisted();
+    expect(await stored('idem-alert')).toEqual([{ message: 'disk full' }]);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, string>, string]>([
+    ['an empty id', { id: '' }, {}, 'id must be a string of 1 to 255 characters'],
+    ['a 256-character id', { id: 'x'.repeat(256) }, {}, 'id must be a string of 1 to 255 characters'],
+    ['an object id', { id: { a: 1 } }, {}, 'id must be a string of 1 to 255 characters'],
+    ['a boolean id', { id: true }, {}, 'id must be a string of 1 to 255 characters'],
+    [
+      'a 256-character header',
+      {},
+      { 'idempotency-key': 'x'.repeat(256) },
+      'Idempotency-Key must be 1 to 255 characters',
+    ],
+    ['an empty header', {}, { 'idempotency-key': '' }, 'Idempotency-Key must be 1 to 255 characters'],
+  ])('refuses %s with a 400 and stores nothing', async (_name, body, headers, hint) => {
+    const res = await add({ service: 'idem-bad', message: 'm', ...body }, headers);
+    expect(res.text).toBe(JSON.stringify({ hint, result: 400 }) + '\n');
+    await persisted();
+    expect(await stored('idem-bad')).toEqual([]);
+  });
+});

@@ -1,7 +1,12 @@
 import type { ProcessBandwidth } from '@lib/wire-format';
 import { parseDecimal, parseUint } from './parse-number';
-import type { ProcessMetadata } from './processes';
 import type { FileReader } from './proc-fs';
+
+/** The `ps` part of a process row's 0.3+ metadata (spec §3.7); `cmd` comes from `/proc/<pid>/exe`. */
+export type ProcessMetadata = Pick<
+  ProcessBandwidth,
+  'cpu_pct' | 'ppid' | 'user' | 'mem_rss_bytes' | 'mem_virt_bytes' | 'state' | 'started_at'
+>;
 
 /** USER_HZ: the unit of /proc/<pid>/stat times on every Linux architecture we run on. */
 const HZ = 100;

@@ -2,13 +2,10 @@ import type { ProcessBandwidth } from '@lib/wire-format';
 import type { CommandRunner } from './command-runner';
 import { parseDecimal, parseUint } from './parse-number';
 import type { FileReader } from './proc-fs';
-import { readProcMetadata, rowPids } from './proc-processes';
+import { readProcMetadata, rowPids, type ProcessMetadata } from './proc-processes';
 
-/** The `ps` part of a process row's 0.3+ metadata (spec §3.7); `cmd` comes from `/proc/<pid>/exe`. */
-export type ProcessMetadata = Pick<
-  ProcessBandwidth,
-  'cpu_pct' | 'ppid' | 'user' | 'mem_rss_bytes' | 'mem_virt_bytes' | 'state' | 'started_at'
->;
+// declared beside the /proc reader so that file need not import this one back
+export type { ProcessMetadata } from './proc-processes';
 
 /** The exact arguments of spec §3.7: eight fields, then `comm` (which may contain spaces and is unused). */
 export const PS_ARGS = ['-A', '-o', 'pid=,ppid=,user=,pcpu=,rss=,vsz=,state=,etime=,comm='];

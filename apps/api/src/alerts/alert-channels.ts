@@ -1,49 +1,37 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { UnrecoverableError } from 'bullmq';
 import { Env } from '../config/env';
 import { AlertChannel, AlertJob } from './alerts.types';
-import { LogChannel } from './channels/log.channel';
-import { MailChannel } from './channels/mail.channel';
-import { PushoverChannel } from './channels/pushover.channel';
-import { SlackChannel } from './channels/slack.channel';
-import { WebhookChannel } from './channels/webhook.channel';
+import { CHANNELS } from './channels';
 
-/** What each channel needs, for the startup warning. */
-const NEEDS: Record<string, string> = { mail: 'SMTP_URL', pushover: 'PUSHOVER_TOKEN' };
-
-/** Picks the channel for an alert type (§8.2). */
+/** Picks the channel instance for an alert type (§8.2). */
 @Injectable()
-export class AlertChannels implements OnApplicationBootstrap {
+export class AlertChannels implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(AlertChannels.name);
-  private readonly channels: Map<string, AlertChannel>;
+  private readonly channels = new Map<string, AlertChannel>();
 
   constructor(
-    log: LogChannel,
-    mail: MailChannel,
-    pushover: PushoverChannel,
-    webhook: WebhookChannel,
-    slack: SlackChannel,
+    private readonly moduleRef: ModuleRef,
     private readonly env: Env,
-  ) {
-    this.channels = new Map<string, AlertChannel>([
-      ['log', log],
-      ['mail', mail],
-      ['pushover', pushover],
-      ['webhook', webhook],
-      ['slack', slack],
-    ]);
+  ) {}
+
+  // Instances exist only once the module is built, not yet in a constructor.
+  onModuleInit(): void {
+    for (const channel of CHANNELS) {
+      this.channels.set(channel.type, this.moduleRef.get<AlertChannel>(channel));
+    }
   }
 
   /** A known channel that is not configured still accepts pulses (§5.2); say so once, loudly, at startup. */
   onApplicationBootstrap(): void {
-    for (const [type, channel] of this.channels) {
-      if (!channel.configured) {
-        const uses = [this.env.defaultAlertType, ...this.env.pings.map((ping) => ping.alertType)].includes(
-          type as never,
-        )
-          ? ' (used by the configuration)'
-          : '';
-        this.logger.warn(`the ${type} channel is not configured: set ${NEEDS[type]}; ${type} alerts will fail${uses}`);
+    const used = new Set<string>([this.env.defaultAlertType, ...this.env.pings.map((ping) => ping.alertType)]);
+    for (const channel of CHANNELS) {
+      if (!channel.isConfigured(this.env)) {
+        const uses = used.has(channel.type) ? ' (used by the configuration)' : '';
+        this.logger.warn(
+          `the ${channel.type} channel is not configured: set ${channel.requires}; ${channel.type} alerts will fail${uses}`,
+        );
       }
     }
   }

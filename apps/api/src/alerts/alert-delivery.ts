@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { EventsRepository } from '../database/repositories';
 import { AlertChannels } from './alert-channels';
 import { AlertContext, AlertJob } from './alerts.types';
 
@@ -21,7 +21,7 @@ export class AlertDelivery {
 
   constructor(
     private readonly channels: AlertChannels,
-    private readonly db: DataSource,
+    private readonly events: EventsRepository,
   ) {}
 
   useHostContext(provider: HostContext): void {
@@ -52,15 +52,7 @@ export class AlertDelivery {
     if (alert.kind === 'event') {
       return alert.context;
     }
-    const rows = (await this.db.query(
-      `SELECT extract(epoch FROM date)::bigint AS epoch, level, message FROM events
-       WHERE service = $1 ORDER BY date DESC, id DESC LIMIT 5`,
-      [alert.service],
-    )) as { epoch: string; level: number; message: string }[];
-    const context: AlertContext = {
-      ...alert.context,
-      recentEvents: rows.map((row) => ({ date: Number(row.epoch), level: row.level, message: row.message })),
-    };
+    const context: AlertContext = { ...alert.context, recentEvents: await this.events.recent(alert.service, 5) };
     const host = await this.hostContext?.(alert.service);
     if (host) {
       context.host = host;

@@ -2,18 +2,17 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUE } from '../common/queues';
 import { Env } from '../config/env';
+import { PersistenceModule } from '../persistence/persistence.module';
 import { AlertChannels } from './alert-channels';
 import { AlertDelivery } from './alert-delivery';
 import { AlertsProcessor } from './alerts.processor';
-import { AlertsService } from './alerts.service';
-import { LogChannel } from './channels/log.channel';
-import { MailChannel } from './channels/mail.channel';
-import { PushoverChannel } from './channels/pushover.channel';
-import { SlackChannel } from './channels/slack.channel';
-import { WebhookChannel } from './channels/webhook.channel';
+import { CHANNELS } from './channels';
+import { FactsService } from './facts.service';
 
+/** Raising facts (every role): the `alerts` queue and the events written beside it. */
 @Module({
   imports: [
+    PersistenceModule,
     BullModule.registerQueueAsync({
       name: QUEUE.alerts,
       inject: [Env],
@@ -28,17 +27,15 @@ import { WebhookChannel } from './channels/webhook.channel';
       }),
     }),
   ],
-  providers: [
-    AlertsService,
-    AlertsProcessor,
-    AlertDelivery,
-    AlertChannels,
-    LogChannel,
-    MailChannel,
-    PushoverChannel,
-    WebhookChannel,
-    SlackChannel,
-  ],
-  exports: [AlertsService, AlertDelivery],
+  providers: [FactsService],
+  exports: [FactsService, BullModule],
 })
 export class AlertsModule {}
+
+/** The worker half: delivery through the channels. */
+@Module({
+  imports: [AlertsModule],
+  providers: [AlertsProcessor, AlertDelivery, AlertChannels, ...CHANNELS],
+  exports: [AlertDelivery],
+})
+export class AlertsWorkerModule {}

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Env } from '../config/env';
+import { Clock } from './clock';
 import { RedisClient } from './redis.module';
 
 const CACHE_MS = 1000;
@@ -16,6 +17,7 @@ export class AuthThrottle {
 
   constructor(
     private readonly redis: RedisClient,
+    private readonly clock: Clock,
     private readonly env: Env,
   ) {}
 
@@ -69,7 +71,7 @@ export class AuthThrottle {
   }
 
   private window(address: string): { key: string; remaining: number } {
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.clock.seconds();
     const minute = Math.floor(now / 60);
     return { key: `${this.env.redisPrefix}:authfail:${minute}:${address}`, remaining: 60 - (now % 60) };
   }

@@ -1,4 +1,7 @@
-import { EnvError, validateEnv } from './env';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EnvError } from './env';
+import { validateBootEnv, validateEnv } from './env.table';
 
 const base = {
   WATCHTOWER_PASSWORD: 'secret',
@@ -80,5 +83,30 @@ describe(validateEnv.name, () => {
       password: null,
       insecureTLS: false,
     });
+  });
+
+  it('resolves DATA_DIR, defaults ROLE to all and reads the version from the root package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as { version: string };
+    expect(validateEnv(base)).toMatchObject({ dataDir: resolve('data'), role: 'all', guiVersion: pkg.version });
+    expect(validateEnv({ ...base, DATA_DIR: 'elsewhere/wt', ROLE: 'worker' })).toMatchObject({
+      dataDir: resolve('elsewhere/wt'),
+      role: 'worker',
+    });
+  });
+
+  it.each<[Record<string, string>, RegExp]>([
+    [{ ROLE: 'both' }, /^ROLE must be one of all, api, worker \(got "both"\)$/],
+    [{ DATA_DIR: __filename }, /^DATA_DIR must be a directory \(got ".*env\.spec\.ts"\)$/],
+  ])('refuses %j', (overrides, message) => {
+    expect(() => validateEnv({ ...base, ...overrides })).toThrow(message);
+  });
+
+  it('checks what the quick start needs before it starts anything', () => {
+    expect(validateBootEnv({ DATA_DIR: 'x', REDIS_URL: 'redis://r', DATABASE_URL: ' ' })).toEqual({
+      nodeEnv: 'development',
+      dataDir: resolve('x'),
+      unset: ['WATCHTOWER_PASSWORD', 'DATABASE_URL'],
+    });
+    expect(() => validateBootEnv({ DATA_DIR: __filename })).toThrow(EnvError);
   });
 });

@@ -1,9 +1,31 @@
+import { AlertType, ALERT_TYPES, isAlertType } from '../alerts/channels';
 import { HintedError } from '../common/hinted-error';
-import { parsePulse } from '../common/legacy-fields';
-import { compileSearchPattern } from '../common/search-pattern';
-import { ALERT_TYPES, AlertType, EnvError, EventsPreset, PingConfig } from './env';
+import { compileSearchPattern } from '../events/search-pattern';
+import { parsePulse } from '../heartbeat/heartbeat.dto';
+import { EnvError } from './env';
 
 // The two JSON-valued settings (EVENTS_PRESETS, PINGS), checked with the same rules as requests.
+
+export interface EventsPreset {
+  name: string;
+  service?: string;
+  message?: string;
+}
+
+export interface PingConfig {
+  service: string;
+  url: string;
+  frequency: number;
+  alertType: AlertType;
+  alertTarget: string;
+  proxyURL: string | null;
+  method: 'get' | 'head';
+  expectedCode: number;
+  timeout: number;
+  login: string | null;
+  password: string | null;
+  insecureTLS: boolean;
+}
 
 /** Turns a request-validation hint into a boot error naming the config entry. */
 function rethrow(where: string, check: () => unknown): void {
@@ -81,12 +103,12 @@ export function parsePing(item: unknown, i: number): PingConfig {
   const url = httpUrl('url', false) as string;
   const frequency = number('frequency', 30, 5);
   const alertType = text('alertType', false) as string;
-  if (!(ALERT_TYPES as readonly string[]).includes(alertType)) {
+  if (!isAlertType(alertType)) {
     throw new EnvError(`${where}.alertType must be one of ${ALERT_TYPES.join(', ')}`);
   }
   const alertTarget = text('alertTarget', false) as string;
   // The same target rules as a pulse (§5.2 steps 8-10), so a bad monitor stops the boot, not its alerts.
-  rethrow(where, () => parsePulse({ service, nextIn: frequency, alertType, alertTarget }, ALERT_TYPES));
+  rethrow(where, () => parsePulse({ service, nextIn: frequency, alertType, alertTarget }));
   const method = (text('method', true) ?? 'get').toLowerCase();
   if (method !== 'get' && method !== 'head') {
     throw new EnvError(`${where}.method must be get or head`);
@@ -99,7 +121,7 @@ export function parsePing(item: unknown, i: number): PingConfig {
     service,
     url,
     frequency,
-    alertType: alertType as AlertType,
+    alertType,
     alertTarget,
     proxyURL: httpUrl('proxyURL', true),
     method,

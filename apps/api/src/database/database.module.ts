@@ -1,10 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Env } from '../config/env';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { Migrator } from './migrator';
+import { REPOSITORIES } from './repositories';
 
+/** Global: every feature and the persistence writer reach a table through its one repository. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -21,7 +24,9 @@ import { Migrator } from './migrator';
         logging: ['error' as const],
       }),
     }),
+    TypeOrmModule.forFeature(ENTITIES),
   ],
-  providers: [Migrator],
+  providers: [Migrator, ...REPOSITORIES],
+  exports: [...REPOSITORIES],
 })
 export class DatabaseModule {}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
+import { validateBootEnv } from '../config/env.table';
 import { prepareQuickStart } from './quick-start';
 import { startInWorker } from './test/in-worker';
 
@@ -13,6 +14,12 @@ const closed = async (url: string): Promise<boolean> =>
     socket.on('connect', () => done(false) ?? socket.destroy());
     socket.on('error', () => done(true));
   });
+
+// As main.ts does it: the boot settings in, the filled-in variables laid over a copy of the raw environment.
+async function quickStart(raw: Record<string, string>, log: (line: string) => void) {
+  const quick = await prepareQuickStart(validateBootEnv(raw), log);
+  return { ...quick, env: { ...raw, ...quick.filled } as Record<string, string | undefined> };
+}
 
 describe(prepareQuickStart.name, () => {
   const root = mkdtempSync(join(tmpdir(), 'wt-quick-'));
@@ -26,7 +33,7 @@ describe(prepareQuickStart.name, () => {
   it('fills nothing in with NODE_ENV=production, so the validator names what is missing', async () => {
     const raw = { NODE_ENV: 'production', DATA_DIR: root, PORT: '5000' };
     const lines: string[] = [];
-    const quick = await prepareQuickStart(raw, (line) => lines.push(line));
+    const quick = await quickStart(raw, (line) => lines.push(line));
     expect(quick.env).toEqual(raw);
     expect(quick.env).not.toBe(raw);
     expect(lines).toEqual([]);
@@ -36,7 +43,7 @@ describe(prepareQuickStart.name, () => {
   it('starts nothing when everything is configured', async () => {
     const raw = { ...configured, DATA_DIR: root };
     const lines: string[] = [];
-    const quick = await prepareQuickStart(raw, (line) => lines.push(line));
+    const quick = await quickStart(raw, (line) => lines.push(line));
     expect(quick.env).toEqual(raw);
     expect(lines).toEqual([]);
   });
@@ -45,7 +52,7 @@ describe(prepareQuickStart.name, () => {
     const dataDir = mkdtempSync(join(root, 'partial-'));
     const raw = { DATABASE_URL: configured.DATABASE_URL, REDIS_URL: '', DATA_DIR: dataDir };
     const lines: string[] = [];
-    const quick = await prepareQuickStart(raw, (line) => lines.push(line));
+    const quick = await quickStart(raw, (line) => lines.push(line));
     try {
       const { WATCHTOWER_PASSWORD: password = '', REDIS_URL: redisUrl = '' } = quick.env;
       expect(raw).toEqual({ DATABASE_URL: configured.DATABASE_URL, REDIS_URL: '', DATA_DIR: dataDir });
@@ -57,13 +64,13 @@ describe(prepareQuickStart.name, () => {
       const redis = new Redis(redisUrl);
       expect(await redis.ping()).toBe('PONG');
       await redis.quit();
-      await expect(prepareQuickStart(raw, () => undefined)).rejects.toThrow(`${dataDir} is in use by process`);
+      await expect(quickStart(raw, () => undefined)).rejects.toThrow(`${dataDir} is in use by process`);
     } finally {
       await quick.stop();
     }
     expect(await closed(quick.env.REDIS_URL ?? '')).toBe(true);
 
-    const again = await prepareQuickStart({ ...raw, REDIS_URL: configured.REDIS_URL }, (line) => lines.push(line));
+    const again = await quickStart({ ...raw, REDIS_URL: configured.REDIS_URL }, (line) => lines.push(line));
     expect(again.env.WATCHTOWER_PASSWORD).toBe(quick.env.WATCHTOWER_PASSWORD);
     expect(lines[2]).toBe(`WATCHTOWER_PASSWORD was not set: using the one stored in ${join(dataDir, 'password')}`);
   });
@@ -71,20 +78,21 @@ describe(prepareQuickStart.name, () => {
   it('runs on an empty environment with embedded PostgreSQL and a private Redis', async () => {
     const dataDir = mkdtempSync(join(root, 'empty-'));
     const entry = require.resolve('./quick-start');
-    const quick = await startInWorker<{ env: NodeJS.ProcessEnv }>(entry, 'prepareQuickStart', { DATA_DIR: dataDir });
+    const boot = validateBootEnv({ DATA_DIR: dataDir });
+    const quick = await startInWorker<{ filled: NodeJS.ProcessEnv }>(entry, 'prepareQuickStart', boot);
     try {
       expect(quick.lines).toEqual([
         expect.stringContaining('generated'),
         expect.stringContaining('private redis-server'),
         expect.stringMatching(/^embedded PostgreSQL \(PGlite\) listening on 127\.0\.0\.1:\d+, data in .*\/pg$/),
       ]);
-      const pool = new Pool({ connectionString: quick.result.env.DATABASE_URL });
+      const pool = new Pool({ connectionString: quick.result.filled.DATABASE_URL });
       expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       await pool.end();
     } finally {
       await quick.stop();
     }
-    expect(await closed(quick.result.env.REDIS_URL ?? '')).toBe(true);
-    expect(await closed(quick.result.env.DATABASE_URL ?? '')).toBe(true);
+    expect(await closed(quick.result.filled.REDIS_URL ?? '')).toBe(true);
+    expect(await closed(quick.result.filled.DATABASE_URL ?? '')).toBe(true);
   });
 });

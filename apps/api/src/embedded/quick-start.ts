@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import type { BootEnv, QuickStartVariable } from '../config/env.table';
 import { lockDataDir } from './data-dir-lock';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import type { EmbeddedService } from './embedded-service';
@@ -7,21 +7,19 @@ import { loadOrCreatePassword, passwordFile } from './generated-password';
 import { startPrivateRedis } from './private-redis';
 
 export interface QuickStart {
-  /** A copy of the raw environment with the missing pieces filled in; the raw one is never changed. */
-  env: NodeJS.ProcessEnv;
+  /** What it filled in; main.ts lays these over the raw environment before validateEnv(). */
+  filled: Partial<Record<QuickStartVariable, string>>;
   /** Stops what was started here; call it after the app has closed (its queues still need Redis). */
   stop(): Promise<void>;
 }
 
-const unset = (value: string | undefined): boolean => value === undefined || value === '';
-
 /**
  * The zero-configuration start (watchtower-protocol.md §3.4, §11): each of WATCHTOWER_PASSWORD, REDIS_URL and
- * DATABASE_URL left empty is filled from `DATA_DIR` (default `./data`). With NODE_ENV=production nothing is
- * filled in, so validateEnv() refuses to boot and names the missing variable.
+ * DATABASE_URL left empty is filled from `DATA_DIR` (default `./data`), both checked by the config table first. With
+ * NODE_ENV=production nothing is filled in, so validateEnv() refuses to boot and names the missing variable.
  */
-export async function prepareQuickStart(raw: NodeJS.ProcessEnv, log: (line: string) => void): Promise<QuickStart> {
-  const env = { ...raw };
+export async function prepareQuickStart(boot: BootEnv, log: (line: string) => void): Promise<QuickStart> {
+  const filled: QuickStart['filled'] = {};
   const started: EmbeddedService[] = [];
   let unlock = (): void => undefined;
   const stop = async (): Promise<void> => {
@@ -32,38 +30,39 @@ export async function prepareQuickStart(raw: NodeJS.ProcessEnv, log: (line: stri
       throw failed.reason;
     }
   };
-  if (raw.NODE_ENV === 'production') {
-    return { env, stop };
+  if (boot.nodeEnv === 'production') {
+    return { filled, stop };
   }
-  const dataDir = resolve(unset(raw.DATA_DIR) ? 'data' : (raw.DATA_DIR as string));
+  const { dataDir } = boot;
+  const unset = (name: QuickStartVariable): boolean => boot.unset.includes(name);
 
-  if (unset(raw.WATCHTOWER_PASSWORD)) {
+  if (unset('WATCHTOWER_PASSWORD')) {
     const { password, created } = loadOrCreatePassword(dataDir);
-    env.WATCHTOWER_PASSWORD = password;
+    filled.WATCHTOWER_PASSWORD = password;
     log(
       created
         ? `WATCHTOWER_PASSWORD was not set: generated ${password}, stored in ${passwordFile(dataDir)}`
         : `WATCHTOWER_PASSWORD was not set: using the one stored in ${passwordFile(dataDir)}`,
     );
   }
-  if (!unset(raw.REDIS_URL) && !unset(raw.DATABASE_URL)) {
-    return { env, stop };
+  if (!unset('REDIS_URL') && !unset('DATABASE_URL')) {
+    return { filled, stop };
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   unlock = lockDataDir(dataDir);
   try {
     // Redis first: a missing redis-server fails in milliseconds, before PGlite spends seconds on initdb
-    if (unset(raw.REDIS_URL)) {
+    if (unset('REDIS_URL')) {
       started.push(await startPrivateRedis(dataDir, log));
-      env.REDIS_URL = started[started.length - 1].url;
+      filled.REDIS_URL = started[started.length - 1].url;
     }
-    if (unset(raw.DATABASE_URL)) {
+    if (unset('DATABASE_URL')) {
       started.push(await startEmbeddedPostgres(dataDir, log));
-      env.DATABASE_URL = started[started.length - 1].url;
+      filled.DATABASE_URL = started[started.length - 1].url;
     }
   } catch (error) {
     await stop().catch(() => undefined); // the start failure is the error worth reporting
     throw error;
   }
-  return { env, stop };
+  return { filled, stop };
 }

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
-import { PersistenceModule } from '../persistence/persistence.module';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 
 @Module({
-  imports: [PersistenceModule, AlertsModule],
+  imports: [AlertsModule],
   controllers: [EventsController],
   providers: [EventsService],
 })

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { PASSWORD, PASSWORD_OR_REDIRECT } from '../common/edge-hooks';
-import { isHumanDates, PulseInput } from '../common/legacy-fields';
+import { isHumanDates } from '../common/fields';
+import { CancelPipe, PulseInput, PulsePipe } from './heartbeat.dto';
 import { HeartbeatService } from './heartbeat.service';
-import { HeartbeatView } from './heartbeat.view';
-import { CancelPipe, PulsePipe } from './heartbeat.pipes';
+import { HeartbeatView } from './heartbeat.record';
 
 // Success is always 200, never 201: the Python client raises on anything else (§3.6).
 // Every path is spelled in full: these routes sit at the listener root (watchtower-protocol.md §2).

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
-import { PersistenceModule } from '../persistence/persistence.module';
 import { HeartbeatController } from './heartbeat.controller';
 import { HeartbeatService } from './heartbeat.service';
 import { HeartbeatStore } from './heartbeat.store';
 import { HeartbeatSweeper } from './heartbeat.sweeper';
 
 @Module({
-  imports: [PersistenceModule, AlertsModule],
+  imports: [AlertsModule],
   controllers: [HeartbeatController],
-  providers: [HeartbeatService, HeartbeatStore, HeartbeatSweeper],
+  providers: [HeartbeatService, HeartbeatStore],
   exports: [HeartbeatService],
 })
 export class HeartbeatModule {}
+
+/** The worker half (ROLE=worker or all): the sweeper that detects deaths and sends reminders. */
+@Module({ imports: [HeartbeatModule], providers: [HeartbeatSweeper] })
+export class HeartbeatWorkerModule {}

@@ -1,23 +1,33 @@
-import { Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Env } from '../config/env';
+import { Clock } from '../common/clock';
 import { HintedError } from '../common/hinted-error';
-import { PulseInput } from '../common/legacy-fields';
-import { AlertsService, RaisedAlert } from '../alerts/alerts.service';
-import { AlertJob } from '../alerts/alerts.types';
-import { alertTexts, eventMessage } from '../alerts/alert-texts';
-import { PersistenceService } from '../persistence/persistence.service';
-import { EventRow, HistoryRow, PersistenceItem } from '../persistence/persistence.types';
-import { HeartbeatStore, LiveRecord } from './heartbeat.store';
-import { HeartbeatView, toRow, toView } from './heartbeat.view';
+import { HeartbeatsRepository } from '../database/repositories/heartbeats.repository';
+import { HistoryRow } from '../database/repositories/heartbeat-history.repository';
+import { alertTexts } from '../alerts/alert-texts';
+import { AlertContext } from '../alerts/alerts.types';
+import { Fact, FactsService } from '../alerts/facts.service';
+import { PulseInput } from './heartbeat.dto';
+import { DeadRecord, fromRow, HeartbeatView, LiveRecord, toRow, toView } from './heartbeat.record';
+import { HeartbeatStore } from './heartbeat.store';
 
-/** Heartbeat rules (watchtower-protocol.md §6): transitions in Redis, history to PostgreSQL, alerts queued. */
+/** Services claimed per sweep; the sweeper runs again at once while a sweep comes back full. */
+export const SWEEP_BATCH = 500;
+
+/**
+ * Heartbeat rules (watchtower-protocol.md §6): transitions in Redis, rows to PostgreSQL, deaths, recoveries
+ * and reminders raised as facts (one event and one alert each).
+ */
 @Injectable()
 export class HeartbeatService {
+  private readonly logger = new Logger(HeartbeatService.name);
+
   constructor(
     private readonly store: HeartbeatStore,
-    private readonly persistence: PersistenceService,
-    private readonly alerts: AlertsService,
+    private readonly facts: FactsService,
+    private readonly rows: HeartbeatsRepository,
+    private readonly clock: Clock,
     private readonly env: Env,
   ) {}
 
@@ -27,29 +37,22 @@ export class HeartbeatService {
       throw new HintedError(400, `service limit reached (max ${this.env.heartbeatMaxServices})`);
     }
     const { record, previous } = outcome;
-    const item: PersistenceItem = { heartbeats: [toRow(record)], history: this.history(record, 'pulse', record.last) };
-    if (previous?.alerted) {
-      // A dead service pulsed again: tell the new target and keep a trace (§6.2 step 2); the event and the
-      // alert of this recovery share one key, derived from the death they end.
-      const key = ['up', record.service, `${previous.deadAt ?? previous.expected}`];
-      const text = alertTexts.heartbeatUp(record.service);
-      item.events = [this.event(record.service, record.last, eventMessage(text), key)];
-      await this.alerts.raise([
-        {
-          alert: {
-            kind: 'up',
-            type: record.alertType,
-            target: record.alertTarget,
-            ...text,
+    // A dead service pulsed again: tell the new target and keep a trace (§6.2 step 2), keyed by the death it ends.
+    const recovery: Fact[] = previous?.alerted
+      ? [
+          {
+            key: ['up', record.service, `${previous.deadAt ?? previous.expected}`],
             service: record.service,
             date: record.last,
-            context: { lastPulse: record.last, nextIn: record.nextIn },
+            texts: alertTexts.heartbeatUp(record.service),
+            alert: this.alert(record, 'up', { lastPulse: record.last, nextIn: record.nextIn }),
           },
-          key,
-        },
-      ]);
-    }
-    await this.persistence.record(item);
+        ]
+      : [];
+    await this.facts.raise(recovery, {
+      heartbeats: [toRow(record)],
+      history: this.history(record, 'pulse', record.last),
+    });
     return toView(record);
   }
 
@@ -58,10 +61,7 @@ export class HeartbeatService {
     if (!record) {
       return 'unknown';
     }
-    await this.persistence.record({
-      heartbeats: [toRow(record)],
-      history: this.history(record, 'cancel', record.last),
-    });
+    await this.facts.raise([], { heartbeats: [toRow(record)], history: this.history(record, 'cancel', record.last) });
     return toView(record);
   }
 
@@ -70,18 +70,21 @@ export class HeartbeatService {
     if (!record) {
       throw new HintedError(404, 'service not found');
     }
-    await this.persistence.record({ deletes: [{ service, version: record.version }] });
+    await this.facts.raise([], { deletes: [{ service, version: record.version }] });
     return toView(record);
   }
 
-  /** For the daily purge: deletes the record only if it is still cancelled in the live state. */
-  async deleteIfCancelled(service: string): Promise<boolean> {
-    const record = await this.store.get(service);
-    if (!record?.cancelled) {
-      return false;
+  /** The daily purge: records cancelled before `cutoff`, each deleted only if still cancelled in the live state. */
+  async purgeCancelledBefore(cutoff: Date): Promise<number> {
+    let purged = 0;
+    for (const service of await this.rows.cancelledBefore(cutoff)) {
+      // A service that pulsed since is no longer cancelled and stays.
+      if ((await this.store.get(service))?.cancelled) {
+        await this.delete(service);
+        purged++;
+      }
     }
-    await this.delete(service);
-    return true;
+    return purged;
   }
 
   async list(humanDates: boolean): Promise<HeartbeatView[]> {
@@ -97,48 +100,95 @@ export class HeartbeatService {
     return toView(record, humanDates ? this.env.tzDisplay : undefined);
   }
 
-  /** Hands freshly claimed deaths to the queues: one event and one alert each, idempotent by deadline. */
-  async declareDead(records: LiveRecord[]): Promise<void> {
-    const alerts: RaisedAlert[] = [];
-    const item: PersistenceItem = { heartbeats: [], events: [], history: [] };
-    for (const record of records) {
-      const text = alertTexts.heartbeatDown(record.service, record.last, this.env.tzDisplay);
-      const deadAt = record.deadAt ?? record.expected + 1;
-      const key = ['down', record.service, `${record.expected}`];
-      item.heartbeats!.push(toRow(record));
-      item.events!.push(this.event(record.service, deadAt, eventMessage(text), key));
-      item.history!.push(...this.history(record, 'alert', deadAt));
-      alerts.push({ alert: this.downAlert(record, deadAt), key });
+  /** At a sweeper's start: refill Redis if it lost its data, then the startup grace (§6.6). */
+  async prepareSweeps(): Promise<void> {
+    await this.rebuildIfLost();
+    const postponed = await this.store.applyStartupGrace(this.env.heartbeatStartupGraceSeconds);
+    if (postponed > 0) {
+      this.logger.log(
+        `${postponed} deadlines fell due while no API ran: ${this.env.heartbeatStartupGraceSeconds} s grace`,
+      );
     }
-    await this.alerts.raise(alerts);
-    await this.persistence.record(item);
+  }
+
+  /** Every second: a Redis restarted without its data (no AOF) is refilled while the sweeper keeps running. */
+  async keepAlive(): Promise<void> {
+    await this.rebuildIfLost();
+    await this.store.markAlive();
+  }
+
+  async stopSweeps(): Promise<void> {
+    await this.store.clearAlive();
+  }
+
+  /**
+   * One sweep: claim what fell due, raise each death, then forget the claims (a claim left behind is re-driven by
+   * the next sweep of any process); then the reminders. Returns how many deaths it claimed.
+   */
+  async sweepOnce(): Promise<number> {
+    const dead = await this.store.claimDue(SWEEP_BATCH);
+    if (dead.length > 0) {
+      await this.declareDead(dead);
+      await this.store.ackClaims(dead);
+    }
+    const reminders = await this.store.claimReminders(SWEEP_BATCH);
+    if (reminders.length > 0) {
+      await this.remind(reminders);
+    }
+    return dead.length;
+  }
+
+  private async declareDead(records: DeadRecord[]): Promise<void> {
+    await this.facts.raise(
+      records.map((record) => ({
+        key: ['down', record.service, `${record.expected}`],
+        service: record.service,
+        date: record.deadAt,
+        texts: alertTexts.heartbeatDown(record.service, record.last, this.env.tzDisplay),
+        alert: this.downAlert(record, record.deadAt),
+      })),
+      {
+        heartbeats: records.map(toRow),
+        history: records.flatMap((record) => this.history(record, 'alert', record.deadAt)),
+      },
+    );
   }
 
   /** Reminders (§6.3): the same "has not pulsed" alert again while the service stays dead; no event. */
-  async remind(due: { record: LiveRecord; reminder: number }[]): Promise<void> {
-    const now = Math.floor(Date.now() / 1000);
-    await this.alerts.raise(
+  private async remind(due: { record: DeadRecord; reminder: number }[]): Promise<void> {
+    const now = this.clock.seconds();
+    await this.facts.raise(
       due.map(({ record, reminder }) => ({
-        alert: this.downAlert(record, now),
         key: ['remind', record.service, `${record.expected}`, `${reminder}`],
+        service: record.service,
+        date: now,
+        texts: alertTexts.heartbeatDown(record.service, record.last, this.env.tzDisplay),
+        event: null,
+        alert: this.downAlert(record, now),
       })),
     );
   }
 
-  private downAlert(record: LiveRecord, at: number): AlertJob {
-    return {
-      kind: 'down',
-      type: record.alertType,
-      target: record.alertTarget,
-      ...alertTexts.heartbeatDown(record.service, record.last, this.env.tzDisplay),
-      service: record.service,
-      date: at,
-      context: { lastPulse: record.last, lateBySeconds: at - record.expected, nextIn: record.nextIn },
-    };
+  private downAlert(record: LiveRecord, at: number): Fact['alert'] {
+    return this.alert(record, 'down', {
+      lastPulse: record.last,
+      lateBySeconds: at - record.expected,
+      nextIn: record.nextIn,
+    });
   }
 
-  private event(service: string, date: number, message: string, key: string[]): EventRow {
-    return { uid: stableUid(key), date, level: 0, service, message, alert: false };
+  private alert(record: LiveRecord, kind: 'down' | 'up', context: AlertContext): Fact['alert'] {
+    return { kind, type: record.alertType, target: record.alertTarget, context };
+  }
+
+  /** Refills Redis from PostgreSQL, the system of record, when its live state is gone. */
+  private async rebuildIfLost(): Promise<void> {
+    if (await this.store.isReady()) {
+      return;
+    }
+    const rows = await this.rows.all();
+    await this.store.restore(rows.map(fromRow));
+    this.logger.log(`live heartbeat state rebuilt from PostgreSQL (${rows.length} records)`);
   }
 
   private history(record: LiveRecord, action: HistoryRow['action'], at: number): HistoryRow[] {
@@ -149,9 +199,4 @@ export class HeartbeatService {
       { uid: randomUUID(), service: record.service, action, at, nextIn: record.nextIn, expected: record.expected },
     ];
   }
-}
-
-/** The same fact always gets the same event uid, so a re-driven death stores one event. */
-function stableUid(key: string[]): string {
-  return createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 32);
 }

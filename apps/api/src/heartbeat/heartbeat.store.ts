@@ -1,24 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Env } from '../config/env';
+import { Clock } from '../common/clock';
 import { RedisClient } from '../common/redis.module';
-import { ACK_CLAIM, CANCEL, CLAIM_DUE, CLAIM_REMINDERS, DELETE, PULSE, STARTUP_GRACE } from './heartbeat.scripts';
-
-/** The live heartbeat record as kept in Redis (watchtower-protocol.md §6.1). Times are epoch seconds. */
-export interface LiveRecord {
-  service: string;
-  alertType: string;
-  alertTarget: string;
-  nextIn: number;
-  repeatEvery?: number;
-  last: number;
-  expected: number;
-  alerted: boolean;
-  cancelled: boolean;
-  deadAt?: number;
-  position: number;
-  version: number;
-}
+import { DeadRecord, LiveRecord } from './heartbeat.record';
+import {
+  ACK_CLAIM,
+  CANCEL,
+  CLAIM_DUE,
+  CLAIM_REMINDERS,
+  DELETE,
+  PULSE,
+  RESTORE,
+  STARTUP_GRACE,
+} from './heartbeat.scripts';
 
 export type PulseOutcome = { kind: 'limit' } | { kind: 'ok'; record: LiveRecord; previous: LiveRecord | null };
 
@@ -26,6 +21,9 @@ export type PulseOutcome = { kind: 'limit' } | { kind: 'ok'; record: LiveRecord;
 const REDRIVE_AFTER_SECONDS = 15;
 /** Each sweeper refreshes this presence key; its absence at startup means no API process was running. */
 export const ALIVE_TTL_MS = 5000;
+
+/** Records per RESTORE call: one script call stays short enough not to stall Redis for other clients. */
+const RESTORE_CHUNK = 1000;
 
 /** Redis side of heartbeats: every transition is one atomic script together with its deadline. */
 @Injectable()
@@ -39,6 +37,7 @@ export class HeartbeatStore {
 
   constructor(
     private readonly redis: RedisClient,
+    private readonly clock: Clock,
     env: Env,
   ) {
     const p = `${env.redisPrefix}:hb`;
@@ -96,36 +95,37 @@ export class HeartbeatStore {
   }
 
   /** Claims up to `batch` services that are due (and stale claims to re-drive), already marked dead. */
-  async claimDue(batch: number): Promise<LiveRecord[]> {
+  async claimDue(batch: number): Promise<DeadRecord[]> {
     const { rec, due, claims, claimedAt, ver, remind } = this.keys;
     const raws = (await this.run(
       CLAIM_DUE,
       [rec, due, claims, claimedAt, ver, remind],
       [batch, REDRIVE_AFTER_SECONDS, this.defaultRepeatEvery],
     )) as string[];
-    return raws.map(decode);
+    return raws.map(decode) as DeadRecord[];
   }
 
   /** Claims due reminders of dead services (and schedules the next ones): each with its reminder number. */
-  async claimReminders(batch: number): Promise<{ record: LiveRecord; reminder: number }[]> {
+  async claimReminders(batch: number): Promise<{ record: DeadRecord; reminder: number }[]> {
     const flat = (await this.run(
       CLAIM_REMINDERS,
       [this.keys.rec, this.keys.remind],
       [batch, this.defaultRepeatEvery],
     )) as (string | number)[];
-    const out: { record: LiveRecord; reminder: number }[] = [];
+    const out: { record: DeadRecord; reminder: number }[] = [];
     for (let i = 0; i < flat.length; i += 2) {
-      out.push({ record: decode(String(flat[i])), reminder: Number(flat[i + 1]) });
+      out.push({ record: decode(String(flat[i])) as DeadRecord, reminder: Number(flat[i + 1]) });
     }
     return out;
   }
 
   async ackClaims(records: LiveRecord[]): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const record of records) {
-      pipeline.eval(ACK_CLAIM, 2, this.keys.claims, this.keys.claimedAt, record.service, record.expected);
-    }
-    await pipeline.exec();
+    const nowMs = this.clock.nowMs();
+    await Promise.all(
+      records.map(async (record) =>
+        this.run(ACK_CLAIM, [this.keys.claims, this.keys.claimedAt], [record.service, record.expected], nowMs),
+      ),
+    );
   }
 
   async markAlive(): Promise<void> {
@@ -146,42 +146,31 @@ export class HeartbeatStore {
     return (await this.redis.exists(this.keys.ready)) === 1;
   }
 
-  /** Refills Redis from PostgreSQL rows (the system of record), then marks it ready. */
+  /** Refills Redis from PostgreSQL rows (the system of record) in chunks, then marks it ready. */
   async restore(records: LiveRecord[]): Promise<void> {
-    const { rec, due, seq, ver, ready, remind } = this.keys;
-    const multi = this.redis.multi();
-    let maxPosition = 0;
-    let maxVersion = 0;
-    for (const r of records) {
-      multi.hset(rec, r.service, JSON.stringify(r));
-      if (!r.alerted && !r.cancelled) {
-        multi.zadd(due, r.expected + 1, r.service);
-      }
-      const every = r.repeatEvery ?? this.defaultRepeatEvery;
-      if (r.alerted && !r.cancelled && every > 0 && r.deadAt !== undefined) {
-        // the next reminder after now; a missed one is not sent twice
-        const now = Math.floor(Date.now() / 1000);
-        multi.zadd(remind, r.deadAt + (Math.floor((now - r.deadAt) / every) + 1) * every, r.service);
-      }
-      maxPosition = Math.max(maxPosition, r.position);
-      maxVersion = Math.max(maxVersion, r.version);
+    const { rec, due, seq, ver, remind, ready } = this.keys;
+    for (let i = 0; i < records.length; i += RESTORE_CHUNK) {
+      const chunk = records.slice(i, i + RESTORE_CHUNK).map((record) => JSON.stringify(record));
+      await this.run(RESTORE, [rec, due, seq, ver, remind], [this.defaultRepeatEvery, ...chunk]);
     }
-    multi.set(seq, maxPosition);
-    multi.set(ver, maxVersion);
-    multi.set(ready, '1');
-    await multi.exec();
+    await this.redis.set(ready, '1');
   }
 
   /** EVALSHA, so a pulse sends a 40-byte digest instead of the script; EVAL once when Redis lacks it. */
-  private async run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+  private async run(
+    script: string,
+    keys: string[],
+    args: (string | number)[],
+    nowMs = this.clock.nowMs(),
+  ): Promise<unknown> {
     const sha = digestOf(script);
     try {
-      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+      return await this.redis.evalsha(sha, keys.length, ...keys, nowMs, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) {
         throw error;
       }
-      return this.redis.eval(script, keys.length, ...keys, ...args);
+      return this.redis.eval(script, keys.length, ...keys, nowMs, ...args);
     }
   }
 }

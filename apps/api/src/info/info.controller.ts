@@ -1,12 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { Env, EventsPreset } from '../config/env';
+import { Env } from '../config/env';
+import { EventsPreset } from '../config/json-settings';
+import { Clock } from '../common/clock';
 import { PASSWORD } from '../common/edge-hooks';
 
 /** `GET /hello`: server clock, presets and version; the console also checks a password with it (§5.1). */
 @Controller()
 export class InfoController {
-  constructor(private readonly env: Env) {}
+  constructor(
+    private readonly env: Env,
+    private readonly clock: Clock,
+  ) {}
 
   @Get('hello')
   @RouteConfig(PASSWORD)
@@ -14,7 +19,7 @@ export class InfoController {
     return {
       eventsPresets: this.env.eventsPresets,
       version: this.env.guiVersion,
-      world: Math.floor(Date.now() / 1000),
+      world: this.clock.seconds(),
     };
   }
 }

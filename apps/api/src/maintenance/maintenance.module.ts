@@ -5,14 +5,18 @@ import { HeartbeatModule } from '../heartbeat/heartbeat.module';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { MaintenanceService } from './maintenance.service';
 
+/** The queue, in every role, so Bull Board shows it. */
 @Module({
   imports: [
     BullModule.registerQueue({
       name: QUEUE.maintenance,
       defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnFail: 100 },
     }),
-    HeartbeatModule,
   ],
-  providers: [MaintenanceService, MaintenanceProcessor],
+  exports: [BullModule],
 })
 export class MaintenanceModule {}
+
+/** The worker half: the daily scheduler and the purges it runs. */
+@Module({ imports: [MaintenanceModule, HeartbeatModule], providers: [MaintenanceService, MaintenanceProcessor] })
+export class MaintenanceWorkerModule {}

@@ -1,9 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { Env } from '../config/env';
 import { QUEUE } from '../common/queues';
+import { EventsRepository } from '../database/repositories';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
 
 const SCHEDULER = 'daily-maintenance';
@@ -16,9 +17,10 @@ export class MaintenanceService implements OnApplicationBootstrap {
 
   constructor(
     @InjectQueue(QUEUE.maintenance) private readonly queue: Queue,
-    private readonly db: DataSource,
+    private readonly events: EventsRepository,
     private readonly heartbeats: HeartbeatService,
     private readonly env: Env,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,30 +36,22 @@ export class MaintenanceService implements OnApplicationBootstrap {
     );
   }
 
+  /** Schedules the purges; each table's owner performs its own. */
   async run(): Promise<{ events: number; heartbeats: number }> {
     let events = 0;
     let heartbeats = 0;
     if (this.env.eventsRetentionDays > 0) {
-      const [{ n }] = (await this.db.query(
-        `WITH gone AS (DELETE FROM events WHERE date < now() - make_interval(days => $1) RETURNING 1)
-         SELECT count(*)::int AS n FROM gone`,
-        [this.env.eventsRetentionDays],
-      )) as { n: number }[];
-      events = n;
+      events = await this.events.deleteOlderThan(this.daysAgo(this.env.eventsRetentionDays));
     }
     if (this.env.heartbeatPurgeCancelledAfterDays > 0) {
-      const rows = (await this.db.query(
-        `SELECT service FROM heartbeats WHERE cancelled AND updated_at < now() - make_interval(days => $1)`,
-        [this.env.heartbeatPurgeCancelledAfterDays],
-      )) as { service: string }[];
-      for (const { service } of rows) {
-        // The live record decides: a service that pulsed since is no longer cancelled and stays.
-        if (await this.heartbeats.deleteIfCancelled(service)) {
-          heartbeats++;
-        }
-      }
+      // The live record decides: a service that pulsed since is no longer cancelled and stays.
+      heartbeats = await this.heartbeats.purgeCancelledBefore(this.daysAgo(this.env.heartbeatPurgeCancelledAfterDays));
     }
     this.logger.log(`maintenance: deleted ${events} old events and ${heartbeats} cancelled heartbeats`);
     return { events, heartbeats };
+  }
+
+  private daysAgo(days: number): Date {
+    return new Date(this.clock.nowMs() - days * DAY_MS);
   }
 }

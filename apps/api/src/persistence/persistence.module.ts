@@ -18,7 +18,11 @@ import { PersistenceWriter } from './persistence.writer';
       },
     }),
   ],
-  providers: [PersistenceService, PersistenceWriter, PersistenceProcessor],
-  exports: [PersistenceService, PersistenceWriter],
+  providers: [PersistenceService],
+  exports: [PersistenceService, BullModule],
 })
 export class PersistenceModule {}
+
+/** The worker half (ROLE=worker or all): batches written to PostgreSQL. */
+@Module({ imports: [PersistenceModule], providers: [PersistenceWriter, PersistenceProcessor] })
+export class PersistenceWorkerModule {}

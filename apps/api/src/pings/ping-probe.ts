@@ -1,5 +1,5 @@
 import { Agent, Dispatcher, ProxyAgent, fetch } from 'undici';
-import { PingConfig } from '../config/env';
+import { PingConfig } from '../config/json-settings';
 
 /**
  * One HTTP attempt. The proxy serves both http and https URLs (the reference proxied http only), and

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { PASSWORD } from '../common/edge-hooks';
-import { isHumanDates } from '../common/legacy-fields';
+import { isHumanDates } from '../common/fields';
 import { PingsService, PingView } from './pings.service';
 
 @Controller()

@@ -1,22 +1,20 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { QUEUE } from '../common/queues';
-import { PingState } from '../database/entities';
 import { AlertsModule } from '../alerts/alerts.module';
-import { PersistenceModule } from '../persistence/persistence.module';
 import { PingsController } from './pings.controller';
 import { PingsProcessor } from './pings.processor';
+import { PingsScheduler } from './pings.scheduler';
 import { PingsService } from './pings.service';
 
 @Module({
-  imports: [
-    BullModule.registerQueue({ name: QUEUE.pings }),
-    TypeOrmModule.forFeature([PingState]),
-    AlertsModule,
-    PersistenceModule,
-  ],
+  imports: [BullModule.registerQueue({ name: QUEUE.pings }), AlertsModule],
   controllers: [PingsController],
-  providers: [PingsService, PingsProcessor],
+  providers: [PingsService],
+  exports: [PingsService, BullModule],
 })
 export class PingsModule {}
+
+/** The worker half: the schedulers and the probes. */
+@Module({ imports: [PingsModule], providers: [PingsScheduler, PingsProcessor] })
+export class PingsWorkerModule {}

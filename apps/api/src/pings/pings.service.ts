@@ -1,16 +1,11 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
-import { createHash } from 'node:crypto';
-import { Repository } from 'typeorm';
-import { Env, PingConfig } from '../config/env';
+import { Injectable } from '@nestjs/common';
+import { Env } from '../config/env';
+import { PingConfig } from '../config/json-settings';
+import { Clock } from '../common/clock';
 import { formatHuman } from '../common/display-dates';
-import { QUEUE } from '../common/queues';
-import { PingState } from '../database/entities';
-import { AlertsService } from '../alerts/alerts.service';
-import { alertTexts, eventMessage } from '../alerts/alert-texts';
-import { PersistenceService } from '../persistence/persistence.service';
+import { PingStatesRepository } from '../database/repositories/ping-states.repository';
+import { alertTexts } from '../alerts/alert-texts';
+import { FactsService } from '../alerts/facts.service';
 import { probe } from './ping-probe';
 
 export interface PingView {
@@ -30,46 +25,18 @@ export interface PingView {
   url: string;
 }
 
-/** URL monitors (§9): one BullMQ job scheduler per monitor, state in PostgreSQL across restarts. */
+/** URL monitors (§9): state in PostgreSQL across restarts, alerts only on the up/down edges. */
 @Injectable()
-export class PingsService implements OnApplicationBootstrap {
+export class PingsService {
   constructor(
-    @InjectQueue(QUEUE.pings) private readonly queue: Queue<{ service: string }>,
-    @InjectRepository(PingState) private readonly states: Repository<PingState>,
-    private readonly persistence: PersistenceService,
-    private readonly alerts: AlertsService,
+    private readonly states: PingStatesRepository,
+    private readonly facts: FactsService,
+    private readonly clock: Clock,
     private readonly env: Env,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-    for (const ping of this.env.pings) {
-      await this.states
-        .createQueryBuilder()
-        .insert()
-        .values({ service: ping.service, lastPing: null, lastPingSuccess: now, alerted: false })
-        .orIgnore()
-        .execute();
-      await this.queue.upsertJobScheduler(
-        schedulerId(ping.service),
-        { every: ping.frequency * 1000 },
-        {
-          name: 'ping',
-          data: { service: ping.service },
-          opts: { removeOnComplete: true, removeOnFail: 100 },
-        },
-      );
-    }
-    const wanted = new Set(this.env.pings.map((ping) => schedulerId(ping.service)));
-    for (const scheduler of await this.queue.getJobSchedulers()) {
-      if (scheduler.key && !wanted.has(scheduler.key)) {
-        await this.queue.removeJobScheduler(scheduler.key);
-      }
-    }
-  }
-
   async list(humanDates: boolean): Promise<PingView[]> {
-    const states = new Map((await this.states.find()).map((state) => [state.service, state]));
+    const states = new Map((await this.states.all()).map((state) => [state.service, state]));
     const zone = humanDates ? this.env.tzDisplay : undefined;
     return this.env.pings.map((ping) => {
       const state = states.get(ping.service);
@@ -95,15 +62,20 @@ export class PingsService implements OnApplicationBootstrap {
     });
   }
 
+  /** A monitor starts as if it had just succeeded, so a first failure is measured from the boot. */
+  async ensureState(service: string): Promise<void> {
+    await this.states.ensure(service, new Date(this.clock.seconds() * 1000));
+  }
+
   /** One attempt, run by the pings processor; alerts only on the up/down edges. */
   async ping(service: string): Promise<void> {
     const config = this.env.pings.find((ping) => ping.service === service);
-    const state = await this.states.findOneBy({ service });
+    const state = await this.states.get(service);
     if (!config || !state) {
       return;
     }
     const ok = await probe(config);
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.clock.seconds();
     state.lastPing = new Date(now * 1000);
     if (ok) {
       if (state.alerted) {
@@ -126,36 +98,21 @@ export class PingsService implements OnApplicationBootstrap {
   private async notify(
     config: PingConfig,
     kind: 'down' | 'up',
-    text: { title: string; body: string },
+    texts: { title: string; body: string },
     now: number,
   ): Promise<void> {
-    const key = [`ping${kind}`, config.service, `${now}`];
-    await this.alerts.raise([
+    await this.facts.raise([
       {
-        alert: {
-          kind,
-          type: config.alertType,
-          target: config.alertTarget,
-          ...text,
-          service: config.service,
-          date: now,
-          context: {},
-        },
-        key,
+        key: [`ping${kind}`, config.service, `${now}`],
+        service: config.service,
+        date: now,
+        texts,
+        alert: { kind, type: config.alertType, target: config.alertTarget, context: {} },
       },
     ]);
-    await this.persistence.record({
-      events: [
-        { uid: key.join('-'), date: now, level: 0, service: config.service, message: eventMessage(text), alert: false },
-      ],
-    });
   }
 }
 
 function seconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
-}
-
-function schedulerId(service: string): string {
-  return `ping-${createHash('sha256').update(service).digest('hex').slice(0, 32)}`;
 }

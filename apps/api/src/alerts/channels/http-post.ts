@@ -14,6 +14,20 @@ export interface HttpPost {
   body: string | Buffer;
 }
 
+/** For channels that need nothing from the server's configuration. */
+export function alwaysConfigured(): boolean {
+  return true;
+}
+
+/** A target that is an absolute http(s) URL as written: the URL parser forgives blanks and missing slashes. */
+export function isHttpUrl(target: string): boolean {
+  try {
+    return /^https?:\/\/[^\s/?#]\S*$/i.test(target) && new URL(target).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * POSTs once and settles by the answer: 2xx resolves; a network error, a timeout, 408, 429 or 5xx throws an Error
  * (BullMQ retries); any other status throws UnrecoverableError (retrying cannot help). Messages name the origin

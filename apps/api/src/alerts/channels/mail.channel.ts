@@ -12,13 +12,24 @@ const PERMANENT_CODES = new Set(['EENVELOPE', 'EMAXRECIPIENTS', 'ECONFIG']);
 /** Mail over SMTP_URL from MAIL_FROM; the target is one or more comma-separated addresses (§8.2). */
 @Injectable()
 export class MailChannel implements AlertChannel, OnModuleDestroy {
+  static readonly type = 'mail';
+  static readonly requires = 'SMTP_URL';
   readonly configured: boolean;
   /** Per attempt; tests shorten it before the first send. */
   timeoutMs = ALERT_TIMEOUT_MS;
   private transport: Transporter<SMTPPoolSentMessageInfo> | undefined;
 
   constructor(private readonly env: Env) {
-    this.configured = env.smtpUrl !== null;
+    this.configured = MailChannel.isConfigured(env);
+  }
+
+  /** One or more comma-separated addresses (§5.2 step 10). */
+  static acceptsTarget(target: string): boolean {
+    return target.split(',').every((address) => /^[^\s@,]+@[^\s@,]+$/.test(address.trim()));
+  }
+
+  static isConfigured(env: Env): boolean {
+    return env.smtpUrl !== null;
   }
 
   async send(alert: AlertJob): Promise<void> {

@@ -12,12 +12,23 @@ const MESSAGE_MAX = 1024;
 /** Pushover: the target is a user or group key, PUSHOVER_TOKEN the application token (watchtower-protocol.md §8.2). */
 @Injectable()
 export class PushoverChannel implements AlertChannel {
+  static readonly type = 'pushover';
+  static readonly requires = 'PUSHOVER_TOKEN';
   readonly configured: boolean;
   /** Per attempt; tests shorten it. */
   timeoutMs = ALERT_TIMEOUT_MS;
 
   constructor(private readonly env: Env) {
-    this.configured = env.pushoverToken !== null;
+    this.configured = PushoverChannel.isConfigured(env);
+  }
+
+  /** A user or group key: Pushover alone knows which exist. */
+  static acceptsTarget(): boolean {
+    return true;
+  }
+
+  static isConfigured(env: Env): boolean {
+    return env.pushoverToken !== null;
   }
 
   async send(alert: AlertJob): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Env } from '../../config/env';
 import { contextLines, truncate } from '../alert-format';
 import { AlertChannel, AlertJob } from '../alerts.types';
-import { ALERT_TIMEOUT_MS, postWithTimeout } from './http-post';
+import { ALERT_TIMEOUT_MS, alwaysConfigured, isHttpUrl, postWithTimeout } from './http-post';
 
 // Block Kit refuses longer texts with invalid_blocks (https://api.slack.com/reference/block-kit/blocks)
 const HEADER_MAX = 150;
@@ -11,6 +11,11 @@ const TEXT_MAX = 3000;
 /** A Slack incoming-webhook message; the target is the webhook URL (watchtower-protocol.md §8.2). */
 @Injectable()
 export class SlackChannel implements AlertChannel {
+  static readonly type = 'slack';
+  static readonly requires = null;
+  /** An http(s) URL (§5.2 step 10). */
+  static readonly acceptsTarget = isHttpUrl;
+  static readonly isConfigured = alwaysConfigured;
   readonly configured = true;
   /** Per attempt; tests shorten it. */
   timeoutMs = ALERT_TIMEOUT_MS;

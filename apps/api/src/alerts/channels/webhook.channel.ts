@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { Env } from '../../config/env';
 import { AlertChannel, AlertJob } from '../alerts.types';
-import { ALERT_TIMEOUT_MS, postWithTimeout } from './http-post';
+import { ALERT_TIMEOUT_MS, alwaysConfigured, isHttpUrl, postWithTimeout } from './http-post';
 
 /**
  * JSON POST to the URL in the target; with WEBHOOK_SECRET, `X-Watchtower-Signature: sha256=<hex>` is the
@@ -10,6 +10,11 @@ import { ALERT_TIMEOUT_MS, postWithTimeout } from './http-post';
  */
 @Injectable()
 export class WebhookChannel implements AlertChannel {
+  static readonly type = 'webhook';
+  static readonly requires = null;
+  /** An http(s) URL (§5.2 step 10). */
+  static readonly acceptsTarget = isHttpUrl;
+  static readonly isConfigured = alwaysConfigured;
   readonly configured = true;
   /** Per attempt; tests shorten it. */
   timeoutMs = ALERT_TIMEOUT_MS;

@@ -1,7 +1,8 @@
 // Test doubles for the channel specs. A folder named test/ stays out of the build (.swcrc excludes it).
 import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo, createServer as createTcpServer } from 'node:net';
-import { Env, validateEnv } from '../../../config/env';
+import { Env } from '../../../config/env';
+import { validateEnv } from '../../../config/env.table';
 import { AlertJob } from '../../alerts.types';
 
 /** 2026-11-21 23:35:24 in Paris (watchtower-protocol.md §5). */

@@ -1,4 +1,4 @@
-import { HintedError, quoteForHint } from './hinted-error';
+import { HintedError, quoteForHint } from '../common/hinted-error';
 
 // §7.4: `service` and `message` filters accept a portable regex subset (same meaning in RE2, JavaScript,
 // Python and PostgreSQL). Patterns outside it are refused; accepted ones are rewritten for PostgreSQL's

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 
-import { HintedError } from './hinted-error';
+import { HintedError } from '../common/hinted-error';
 import { compileSearchPattern } from './search-pattern';
 
 // Same variable and default as the e2e helpers (apps/api/test/stores.ts)

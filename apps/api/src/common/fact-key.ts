@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * What identifies a fact, e.g. `['down', service, deadline]`: the same fact seen twice (a re-driven death, a
+ * retried request, a second process) always maps to the same event uid and the same alert job id.
+ */
+export type FactKey = readonly string[];
+
+/** The one hash of a key: 32 hex characters, no ':' (BullMQ job ids refuse it), whatever the service name holds. */
+export function factId(key: FactKey): string {
+  return createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
+import { HintedError } from '../../common/hinted-error';
+import { Event } from '../entities';
+
+/** An event as the `persistence` queue carries it: times are epoch seconds; `uid` makes a rewrite a no-op. */
+export interface EventRow {
+  uid: string;
+  date: number;
+  level: number;
+  service: string;
+  message: string;
+  alert: boolean;
+}
+
+/** A listing's filters; the patterns are already translated for PostgreSQL and linear-safe (§7.4). */
+export interface EventsListQuery {
+  from: number;
+  to: number;
+  level?: number;
+  servicePattern?: string;
+  messagePattern?: string;
+  limit: number;
+  cursor?: { date: number; id: string };
+}
+
+export interface ListedEvent {
+  id: string;
+  date: number;
+  level: number;
+  service: string;
+  message: string;
+  alert: boolean;
+}
+
+/** Regex filters run inside PostgreSQL under this budget. */
+const REGEX_TIMEOUT_MS = 2000;
+const QUERY_CANCELED = '57014';
+
+/** The only reader and writer of `events`. */
+@Injectable()
+export class EventsRepository {
+  constructor(@InjectRepository(Event) private readonly events: Repository<Event>) {}
+
+  /** One statement for any batch size (unnest); a uid already stored is skipped. */
+  async insert(rows: EventRow[], tx?: EntityManager): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    await (tx ?? this.events.manager).query(
+      `INSERT INTO events (uid, date, level, service, message, alert)
+       SELECT u, to_timestamp(d), l, s, m, a
+       FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::bool[]) AS t(u, d, l, s, m, a)
+       ON CONFLICT (uid) DO NOTHING`,
+      [
+        rows.map((e) => e.uid),
+        rows.map((e) => e.date),
+        rows.map((e) => e.level),
+        rows.map((e) => e.service),
+        rows.map((e) => e.message),
+        rows.map((e) => e.alert),
+      ],
+    );
+  }
+
+  /** Up to `limit + 1` events, newest first, so the caller knows whether a next page exists (§7.5). */
+  async list(query: EventsListQuery): Promise<ListedEvent[]> {
+    const rows =
+      query.servicePattern === undefined && query.messagePattern === undefined
+        ? await this.listQuery(this.events.manager, query).getRawMany<RawListed>()
+        : await this.listUnderTimeout(query);
+    return rows.map(({ id, epoch, level, service, message, alert }) => ({
+      id,
+      date: Number(epoch),
+      level,
+      service,
+      message,
+      alert,
+    }));
+  }
+
+  /** The latest `count` events of a service, newest first: the context of an alert. */
+  async recent(service: string, count: number): Promise<{ date: number; level: number; message: string }[]> {
+    const rows = await this.events
+      .createQueryBuilder('events')
+      .select('extract(epoch FROM events.date)::bigint', 'epoch')
+      .addSelect('events.level', 'level')
+      .addSelect('events.message', 'message')
+      .where('events.service = :service', { service })
+      .orderBy('events.date', 'DESC')
+      .addOrderBy('events.id', 'DESC')
+      .limit(count)
+      .getRawMany<{ epoch: string; level: number; message: string }>();
+    return rows.map((row) => ({ date: Number(row.epoch), level: row.level, message: row.message }));
+  }
+
+  /** Retention (§7.5): deletes the events dated before `cutoff`, returns how many. */
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    const result = await this.events.delete({ date: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+
+  private async listUnderTimeout(query: EventsListQuery): Promise<RawListed[]> {
+    try {
+      return await this.events.manager.transaction(async (tx) => {
+        await tx.query(`SET LOCAL statement_timeout = ${REGEX_TIMEOUT_MS}`);
+        return this.listQuery(tx, query).getRawMany<RawListed>();
+      });
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {
+        throw new HintedError(400, 'regex filter too expensive: narrow the time window or the pattern');
+      }
+      throw error;
+    }
+  }
+
+  private listQuery(manager: EntityManager, query: EventsListQuery): SelectQueryBuilder<Event> {
+    const builder = manager
+      .createQueryBuilder(Event, 'events')
+      .select('events.id', 'id')
+      .addSelect('extract(epoch FROM events.date)::bigint', 'epoch')
+      .addSelect('events.level', 'level')
+      .addSelect('events.service', 'service')
+      .addSelect('events.message', 'message')
+      .addSelect('events.alert', 'alert')
+      .where('events.date >= to_timestamp(:from)', { from: query.from })
+      .andWhere('events.date <= to_timestamp(:to)', { to: query.to });
+    if (query.level !== undefined) {
+      builder.andWhere('events.level >= :level', { level: query.level });
+    }
+    if (query.servicePattern !== undefined) {
+      builder.andWhere('events.service ~* :servicePattern', { servicePattern: query.servicePattern });
+    }
+    if (query.messagePattern !== undefined) {
+      builder.andWhere('events.message ~* :messagePattern', { messagePattern: query.messagePattern });
+    }
+    if (query.cursor) {
+      builder.andWhere('(events.date, events.id) < (to_timestamp(:cursorDate), CAST(:cursorId AS bigint))', {
+        cursorDate: query.cursor.date,
+        cursorId: query.cursor.id,
+      });
+    }
+    // ORDER BY names the table column: ordering by the epoch expression would defeat the (date, id) index
+    return builder
+      .orderBy('events.date', 'DESC')
+      .addOrderBy('events.id', 'DESC')
+      .limit(query.limit + 1);
+  }
+}
+
+interface RawListed {
+  id: string;
+  epoch: string;
+  level: number;
+  service: string;
+  message: string;
+  alert: boolean;
+}

@@ -1,0 +1,141 @@
+import { DataSource } from 'typeorm';
+import { createDatabase } from '../../../test/stores';
+import { ENTITIES, Event, Heartbeat, HeartbeatHistory, PingState } from '../entities';
+import { MIGRATIONS } from '../migrations';
+import { EventsRepository } from './events.repository';
+import { HeartbeatHistoryRepository } from './heartbeat-history.repository';
+import { HeartbeatRow, HeartbeatsRepository } from './heartbeats.repository';
+import { PingStatesRepository } from './ping-states.repository';
+
+// Each repository against a real, migrated PostgreSQL: a mocked one never meets a bad migration.
+describe('repositories', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let source: DataSource;
+  let events: EventsRepository;
+  let heartbeats: HeartbeatsRepository;
+  let history: HeartbeatHistoryRepository;
+  let pings: PingStatesRepository;
+
+  beforeAll(async () => {
+    db = await createDatabase();
+    source = new DataSource({ type: 'postgres', url: db.url, entities: ENTITIES, migrations: MIGRATIONS });
+    await source.initialize();
+    await source.runMigrations();
+    events = new EventsRepository(source.getRepository(Event));
+    heartbeats = new HeartbeatsRepository(source.getRepository(Heartbeat));
+    history = new HeartbeatHistoryRepository(source.getRepository(HeartbeatHistory));
+    pings = new PingStatesRepository(source.getRepository(PingState));
+  });
+  afterAll(async () => {
+    await source.destroy();
+    await db.drop();
+  });
+
+  const event = (uid: string, date: number, service = 's', level = 0) => ({
+    uid,
+    date,
+    level,
+    service,
+    message: `m-${uid}`,
+    alert: false,
+  });
+
+  describe(EventsRepository.name, () => {
+    beforeAll(async () => {
+      await events.insert([event('a', 100), event('b', 200, 's', 5), event('c', 200, 'other'), event('d', 300)]);
+      // a retried batch changes nothing, inside a caller's transaction too
+      await source.transaction(async (tx) => events.insert([event('a', 999)], tx));
+    });
+
+    it('lists limit + 1 rows newest first, filtered, and pages by (date, id)', async () => {
+      const first = await events.list({ from: 0, to: 1000, limit: 2 });
+      expect(first.map((e) => e.message)).toEqual(['m-d', 'm-c', 'm-b']);
+      expect(first[0]).toEqual({ id: '4', date: 300, level: 0, service: 's', message: 'm-d', alert: false });
+      const next = await events.list({ from: 0, to: 1000, limit: 2, cursor: { date: 200, id: first[1].id } });
+      expect(next.map((e) => e.message)).toEqual(['m-b', 'm-a']);
+      const filtered = await events.list({ from: 100, to: 200, level: 1, servicePattern: '^s$', limit: 10 });
+      expect(filtered.map((e) => e.message)).toEqual(['m-b']);
+      expect(await events.list({ from: 0, to: 1000, messagePattern: 'M-C', limit: 10 })).toHaveLength(1);
+    });
+
+    it('reads the latest events of one service', async () => {
+      expect(await events.recent('s', 2)).toEqual([
+        { date: 300, level: 0, message: 'm-d' },
+        { date: 200, level: 5, message: 'm-b' },
+      ]);
+    });
+
+    it('deletes the events dated before a cutoff and counts them', async () => {
+      expect(await events.deleteOlderThan(new Date(200_000))).toBe(1);
+      expect((await events.list({ from: 0, to: 1000, limit: 10 })).map((e) => e.message)).toEqual([
+        'm-d',
+        'm-c',
+        'm-b',
+      ]);
+    });
+  });
+
+  describe(HeartbeatsRepository.name, () => {
+    const row = (service: string, version: number, overrides: Partial<HeartbeatRow> = {}): HeartbeatRow => ({
+      service,
+      alertType: 'log',
+      alertTarget: 'ops',
+      nextIn: 60,
+      repeatEvery: null,
+      last: 1795300524,
+      expected: 1795300584,
+      alerted: false,
+      cancelled: false,
+      deadAt: null,
+      position: 1,
+      version,
+      ...overrides,
+    });
+
+    it('keeps the newest version of each record and reads them back as rows', async () => {
+      await heartbeats.upsert([row('x', 2, { nextIn: 120 }), row('x', 1), row('y', 1, { repeatEvery: 60, deadAt: 5 })]);
+      await heartbeats.upsert([row('x', 1, { nextIn: 30 })]);
+      const all = await heartbeats.all();
+      expect(all.sort((p, q) => p.service.localeCompare(q.service))).toEqual([
+        row('x', 2, { nextIn: 120 }),
+        row('y', 1, { repeatEvery: 60, deadAt: 5 }),
+      ]);
+    });
+
+    it('deletes only rows older than the removing transition', async () => {
+      await heartbeats.delete([
+        { service: 'x', version: 2 },
+        { service: 'y', version: 2 },
+      ]);
+      expect((await heartbeats.all()).map((r) => r.service)).toEqual(['x']);
+    });
+
+    it('lists the services cancelled before a cutoff', async () => {
+      await heartbeats.upsert([row('gone', 1, { cancelled: true }), row('kept', 1)]);
+      expect(await heartbeats.cancelledBefore(new Date(Date.now() + 60_000))).toEqual(['gone']);
+      expect(await heartbeats.cancelledBefore(new Date(Date.now() - 60_000))).toEqual([]);
+    });
+  });
+
+  it(`${HeartbeatHistoryRepository.name} writes each transition once`, async () => {
+    const transition = { uid: 'h1', service: 'x', action: 'pulse' as const, at: 1, nextIn: 60, expected: 61 };
+    await history.insert([transition, { ...transition, uid: 'h2', action: 'cancel' }]);
+    await history.insert([transition]);
+    expect(await source.getRepository(HeartbeatHistory).count()).toBe(2);
+  });
+
+  it(`${PingStatesRepository.name} creates a state once and saves its changes`, async () => {
+    await pings.ensure('site', new Date(1000_000));
+    await pings.ensure('site', new Date(2000_000));
+    const state = await pings.get('site');
+    expect(state).toMatchObject({
+      service: 'site',
+      lastPing: null,
+      lastPingSuccess: new Date(1000_000),
+      alerted: false,
+    });
+    await pings.save({ ...state!, alerted: true });
+    expect((await pings.all()).map((s) => [s.service, s.alerted])).toEqual([['site', true]]);
+    expect(await pings.get('nowhere')).toBeNull();
+  });
+});

@@ -1,0 +1,81 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { ALERT_TYPES, channelRules, isAlertType } from '../alerts/channels';
+import { field, isPresent, requirePresent, tooLong, toService, toTruncated, withoutNul } from '../common/fields';
+import { HintedError, quoteForHint } from '../common/hinted-error';
+
+// The pulse and cancel bodies (watchtower-protocol.md §5.2, §5.3): their fields, order of checks and hints.
+
+export interface PulseInput {
+  service: string;
+  nextIn: number;
+  alertType: string;
+  alertTarget: string;
+  repeatEvery?: number;
+}
+
+const MAX_TARGET = 1024;
+const MAX_NEXT_IN = 31536000;
+const MIN_REPEAT_EVERY = 60;
+
+/** Steps 1-11 of §5.2, in order; the service limit (step 12) needs the store. */
+export function parsePulse(body: Record<string, unknown>): PulseInput {
+  const rawService = field(body, 'service');
+  const rawNextIn = field(body, 'nextIn');
+  const rawTarget = field(body, 'alertTarget');
+  const rawType = field(body, 'alertType');
+  requirePresent(rawService, 'no service provided');
+  requirePresent(rawNextIn, 'no nextIn provided');
+  requirePresent(rawTarget, 'no alert target provided');
+  requirePresent(rawType, 'no alert type provided');
+  const service = toService(rawService);
+  const nextIn = toTruncated(rawNextIn);
+  if (nextIn === undefined || nextIn < 1) {
+    throw new HintedError(400, 'nextIn must be a positive number');
+  }
+  if (nextIn > MAX_NEXT_IN) {
+    throw new HintedError(400, `nextIn must not exceed ${MAX_NEXT_IN}`);
+  }
+  if (typeof rawTarget !== 'string' || tooLong(rawTarget, MAX_TARGET)) {
+    throw new HintedError(400, `alert target must be a string of 1 to ${MAX_TARGET} characters`);
+  }
+  const alertType = typeof rawType === 'string' ? rawType : JSON.stringify(rawType);
+  if (!isAlertType(alertType)) {
+    throw new HintedError(400, `unknown alert type: ${quoteForHint(alertType)} (available: ${ALERT_TYPES.join(', ')})`);
+  }
+  const alertTarget = withoutNul(rawTarget);
+  if (!channelRules(alertType).acceptsTarget(alertTarget)) {
+    throw new HintedError(400, `invalid alert target for ${alertType}`);
+  }
+  const input: PulseInput = { service, nextIn, alertType, alertTarget };
+  const rawRepeat = field(body, 'repeatEvery');
+  if (isPresent(rawRepeat)) {
+    const repeatEvery = toTruncated(rawRepeat);
+    if (repeatEvery === undefined || repeatEvery < MIN_REPEAT_EVERY || repeatEvery > MAX_NEXT_IN) {
+      throw new HintedError(400, `repeatEvery must be between ${MIN_REPEAT_EVERY} and ${MAX_NEXT_IN}`);
+    }
+    input.repeatEvery = repeatEvery;
+  }
+  return input;
+}
+
+/** The cancel body (§5.3): steps 1 and 5 of §5.2. */
+export function parseServiceOnly(body: Record<string, unknown>): string {
+  const rawService = field(body, 'service');
+  requirePresent(rawService, 'no service provided');
+  return toService(rawService);
+}
+
+/** Validation once, at the edge: the spec's ordered checks and hints (§5.2, §5.3). */
+@Injectable()
+export class PulsePipe implements PipeTransform<Record<string, unknown> | undefined, PulseInput> {
+  transform(body: Record<string, unknown> | undefined): PulseInput {
+    return parsePulse(body ?? {});
+  }
+}
+
+@Injectable()
+export class CancelPipe implements PipeTransform<Record<string, unknown> | undefined, string> {
+  transform(body: Record<string, unknown> | undefined): string {
+    return parseServiceOnly(body ?? {});
+  }
+}
