@@ -15,6 +15,7 @@ module.exports = {
   moduleNameMapper: {
     '^@lib/wire-format$': '<rootDir>/libs/wire-format/src',
     '^@lib/collectors$': '<rootDir>/libs/collectors/src',
+    '^@lib/release$': '<rootDir>/libs/release/src',
   },
   globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 60000,

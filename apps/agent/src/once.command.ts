@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { releaseVersion } from '@lib/release';
 import { IngestRequest, serializeIngestRequest } from '@lib/wire-format';
 import { SamplerThread } from './sampler-thread';
 
-export const AGENT_VERSION = 'watchtower-agent/1.4.0';
+export const AGENT_VERSION = `watchtower-agent/${releaseVersion()}`;
 /** Rates and process bandwidth are differences: one priming sample, then the one reported. */
 const PRIMING_MS = 1000;
 

@@ -2,8 +2,8 @@
 // named. Both `validateEnv()` and the fields of `Env` come from it. It is not in env.ts because it reads the
 // channel list (alerts/channels) and the JSON settings, whose channel classes import `Env` from env.ts at
 // runtime: env.ts imports nothing, so it is complete whichever file the process loads first.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { releaseVersion } from '@lib/release';
+import { resolve } from 'node:path';
 import { ALERT_TYPES } from '../alerts/channels';
 import { Env, EnvError } from './env';
 import {
@@ -33,22 +33,6 @@ type Raw = Record<string, string | undefined>;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** `api` serves HTTP and WebSocket and enqueues; `worker` runs the processors, the sweeper and the schedulers. */
 export const ROLES = ['all', 'api', 'worker'] as const;
-
-/** The version of the root package.json (name `watchtower`), above src/ in tests and dist/ once built. */
-function releaseVersion(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    const pkg = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown })
-      : {};
-    if (pkg.name === 'watchtower' && typeof pkg.version === 'string') {
-      return pkg.version;
-    }
-    if (dirname(dir) === dir) {
-      throw new Error(`no package.json named watchtower above ${__dirname}`);
-    }
-  }
-}
 
 // Read once, when the process loads its configuration.
 const RELEASE_VERSION = releaseVersion();

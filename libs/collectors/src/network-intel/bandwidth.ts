@@ -1,5 +1,5 @@
 import type { AlertDraft } from './alert-log';
-import { BW_ALERT_CLEAR_RATIO, BW_ALERT_CONSECUTIVE, DEFAULT_BANDWIDTH_THRESHOLD, STALE_ENTRY_SECS } from './constants';
+import { BW_ALERT_CLEAR_RATIO, BW_ALERT_CONSECUTIVE, DEFAULT_BANDWIDTH_THRESHOLD, forgetStale } from './constants';
 import type { RateSample } from './events';
 
 interface InterfaceState {
@@ -75,11 +75,7 @@ export class BandwidthDetector {
 
   /** ours: forgets interfaces not sampled for 300 s (veth churn), like the other idle state. */
   prune(now: number): void {
-    for (const [iface, state] of this.interfaces) {
-      if (now - state.lastSeen >= STALE_ENTRY_SECS * 1000) {
-        this.interfaces.delete(iface);
-      }
-    }
+    forgetStale(this.interfaces, now, (state) => state.lastSeen);
   }
 
   /** Number of tracked interfaces. */

@@ -6,7 +6,7 @@ import {
   BEACON_MIN_INTERVAL_SECS,
   BEACON_MIN_SAMPLES,
   MAX_TRACKED_BEACONS,
-  STALE_ENTRY_SECS,
+  forgetStale,
 } from './constants';
 import type { ConnAttempt } from './events';
 
@@ -64,11 +64,7 @@ export class BeaconingDetector {
 
   /** Forgets keys idle for 300 s or more. */
   prune(now: number): void {
-    for (const [key, state] of this.keys) {
-      if (now - state.lastSeen >= STALE_ENTRY_SECS * 1000) {
-        this.keys.delete(key);
-      }
-    }
+    forgetStale(this.keys, now, (state) => state.lastSeen);
   }
 
   /** Number of tracked (src, dst, port) keys (at most 500). */

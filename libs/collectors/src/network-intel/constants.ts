@@ -13,6 +13,15 @@ export const DNS_TUNNEL_UNIQUE_SUBS = 30;
 export const DNS_UNIQUE_PREFIX_CAP = 200;
 export const DNS_OUTSTANDING_TIMEOUT_SECS = 5;
 export const STALE_ENTRY_SECS = 300;
+
+/** Forgets the entries not seen for STALE_ENTRY_SECS or more (every detector's idle state, spec §4.2). */
+export function forgetStale<K, V>(entries: Map<K, V>, now: number, seenAt: (entry: V) => number): void {
+  for (const [key, entry] of entries) {
+    if (now - seenAt(entry) >= STALE_ENTRY_SECS * 1000) {
+      entries.delete(key);
+    }
+  }
+}
 export const PRUNE_PERIOD_SECS = 30;
 export const MAX_TRACKED_IPS = 1000;
 export const MAX_TRACKED_DOMAINS = 500;

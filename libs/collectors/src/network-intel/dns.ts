@@ -13,7 +13,7 @@ import {
   DOMAIN_COUNTS_TRIM_TO,
   MAX_OUTSTANDING_QUERIES,
   MAX_TRACKED_DOMAINS,
-  STALE_ENTRY_SECS,
+  forgetStale,
   TOP_DOMAINS_COUNT,
 } from './constants';
 import type { DnsQuery, DnsResponse } from './events';
@@ -98,11 +98,7 @@ export class DnsDetector {
 
   /** Drops tunnel stats whose window began 300 s ago or more, and trims `domain_counts` (every 30 s). */
   prune(now: number): void {
-    for (const [base, stats] of this.tunnels) {
-      if (now - stats.windowStart >= STALE_ENTRY_SECS * 1000) {
-        this.tunnels.delete(base);
-      }
-    }
+    forgetStale(this.tunnels, now, (stats) => stats.windowStart);
     if (this.domainCounts.size > DOMAIN_COUNTS_TRIM_ABOVE) {
       this.trimDomainCounts();
     }

@@ -1,5 +1,5 @@
 import type { AlertDraft } from './alert-log';
-import { MAX_TRACKED_IPS, PORT_SCAN_THRESHOLD, PORT_SCAN_WINDOW_SECS, STALE_ENTRY_SECS } from './constants';
+import { MAX_TRACKED_IPS, PORT_SCAN_THRESHOLD, PORT_SCAN_WINDOW_SECS, forgetStale } from './constants';
 import type { ConnAttempt } from './events';
 
 interface SourceState {
@@ -45,11 +45,7 @@ export class PortScanDetector {
 
   /** Forgets sources idle for 300 s or more. */
   prune(now: number): void {
-    for (const [src, state] of this.sources) {
-      if (now - state.lastSeen >= STALE_ENTRY_SECS * 1000) {
-        this.sources.delete(src);
-      }
-    }
+    forgetStale(this.sources, now, (state) => state.lastSeen);
   }
 
   /** Number of tracked source IPs (at most 1000). */
