@@ -11,18 +11,7 @@ import {
   toTruncated,
   withoutNul,
 } from './fields';
-import { HintedError } from './hinted-error';
-
-function hintOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HintedError);
-    expect((error as HintedError).status).toBe(400);
-    return (error as HintedError).hint;
-  }
-  throw new Error('expected a HintedError');
-}
+import { hintOf } from './test/hint-of';
 
 describe(field.name, () => {
   it('reads own keys only', () => {

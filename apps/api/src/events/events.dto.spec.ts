@@ -1,20 +1,9 @@
-import { HintedError } from '../common/hinted-error';
 import { isHumanDates } from '../common/fields';
 import { encodeCursor, parseEvent, parseEventsQuery, parseIdempotencyKey } from './events.dto';
+import { hintOf } from '../common/test/hint-of';
 
 const NOW = 1795300524;
 const LIMITS = { defaultLimit: 1000, maxLimit: 10000 };
-
-function hintOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HintedError);
-    expect((error as HintedError).status).toBe(400);
-    return (error as HintedError).hint;
-  }
-  throw new Error('expected a HintedError');
-}
 
 const event = (body: Record<string, unknown>) => parseEvent({ service: 's', message: 'm', ...body });
 const query = (params: Record<string, unknown>) => parseEventsQuery(params, NOW, LIMITS);

@@ -1,19 +1,8 @@
-import { HintedError } from '../common/hinted-error';
 import { parsePulse, parseServiceOnly } from './heartbeat.dto';
+import { hintOf } from '../common/test/hint-of';
 
 const PULSE = { service: 'svcA', alertType: 'pushover', alertTarget: 'pushoverTargetID', nextIn: 60 };
 const AVAILABLE = '(available: log, mail, pushover, slack, webhook)';
-
-function hintOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HintedError);
-    expect((error as HintedError).status).toBe(400);
-    return (error as HintedError).hint;
-  }
-  throw new Error('expected a HintedError');
-}
 
 const pulse = (overrides: Record<string, unknown>) => parsePulse({ ...PULSE, ...overrides });
 
