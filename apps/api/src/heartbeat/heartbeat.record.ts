@@ -1,5 +1,5 @@
 import { formatHuman } from '../common/display-dates';
-import { HeartbeatRow } from '../database/repositories/heartbeats.repository';
+import { HeartbeatRow } from '../database/repositories';
 
 // The three shapes of a heartbeat record and the only mappers between them: the live record in Redis, the
 // PostgreSQL row (the system of record), and the public view of the watchTower surface.

@@ -1,8 +1,5 @@
 import type { EventRow, HeartbeatDeleteRow, HeartbeatRow, HistoryRow } from '../database/repositories';
 
-// The row types belong to their tables' repositories; re-exported here for the job's producers.
-export type { EventRow, HeartbeatDeleteRow, HeartbeatRow, HistoryRow };
-
 /** Rows carried by `persistence` jobs. Times are epoch seconds; every row is safe to write twice. */
 export interface PersistenceItem {
   events?: EventRow[];

@@ -3,7 +3,7 @@ import { Env } from '../config/env';
 import { PingConfig } from '../config/json-settings';
 import { Clock } from '../common/clock';
 import { formatHuman } from '../common/display-dates';
-import { PingStatesRepository } from '../database/repositories/ping-states.repository';
+import { PingStatesRepository } from '../database/repositories';
 import { alertTexts } from '../alerts/alert-texts';
 import { FactsService } from '../alerts/facts.service';
 import { probe } from './ping-probe';
