@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AgentsModule } from './agents/agents.module';
 import { AlertsModule, AlertsWorkerModule } from './alerts/alerts.module';
 import { AuthThrottle } from './common/auth-throttle';
 import { ClockModule } from './common/clock';
@@ -49,6 +50,7 @@ export class AppModule {
         PingsModule,
         InfoModule,
         MaintenanceModule,
+        AgentsModule,
         ...(env.role === 'api' ? [] : WORKER_MODULES),
       ],
       providers: [

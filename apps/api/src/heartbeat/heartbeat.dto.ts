@@ -1,7 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { ALERT_TYPES, channelRules, isAlertType } from '../alerts/channels';
-import { field, isPresent, requirePresent, tooLong, toService, toTruncated, withoutNul } from '../common/fields';
-import { HintedError, quoteForHint } from '../common/hinted-error';
+import { parseAlertChannel } from '../alerts/channels';
+import { field, isPresent, requirePresent, toService, toTruncated } from '../common/fields';
+import { HintedError } from '../common/hinted-error';
 
 // The pulse and cancel bodies (watchtower-protocol.md §5.2, §5.3): their fields, order of checks and hints.
 
@@ -13,7 +13,6 @@ export interface PulseInput {
   repeatEvery?: number;
 }
 
-const MAX_TARGET = 1024;
 const MAX_NEXT_IN = 31536000;
 const MIN_REPEAT_EVERY = 60;
 
@@ -35,17 +34,7 @@ export function parsePulse(body: Record<string, unknown>): PulseInput {
   if (nextIn > MAX_NEXT_IN) {
     throw new HintedError(400, `nextIn must not exceed ${MAX_NEXT_IN}`);
   }
-  if (typeof rawTarget !== 'string' || tooLong(rawTarget, MAX_TARGET)) {
-    throw new HintedError(400, `alert target must be a string of 1 to ${MAX_TARGET} characters`);
-  }
-  const alertType = typeof rawType === 'string' ? rawType : JSON.stringify(rawType);
-  if (!isAlertType(alertType)) {
-    throw new HintedError(400, `unknown alert type: ${quoteForHint(alertType)} (available: ${ALERT_TYPES.join(', ')})`);
-  }
-  const alertTarget = withoutNul(rawTarget);
-  if (!channelRules(alertType).acceptsTarget(alertTarget)) {
-    throw new HintedError(400, `invalid alert target for ${alertType}`);
-  }
+  const { alertType, alertTarget } = parseAlertChannel(rawType, rawTarget);
   const input: PulseInput = { service, nextIn, alertType, alertTarget };
   const rawRepeat = field(body, 'repeatEvery');
   if (isPresent(rawRepeat)) {

@@ -1,3 +1,5 @@
+import { tooLong, withoutNul } from '../../common/fields';
+import { HintedError, quoteForHint } from '../../common/hinted-error';
 import type { Env } from '../../config/env';
 import { LogChannel } from './log.channel';
 import { MailChannel } from './mail.channel';
@@ -34,4 +36,25 @@ export function isAlertType(type: string): type is AlertType {
 
 export function channelRules(type: AlertType): ChannelRules {
   return CHANNELS.find((channel) => channel.type === type) as ChannelRules;
+}
+
+const MAX_TARGET = 1024;
+
+/**
+ * An alert type and target from a request body, with the checks and hints of §5.2 steps 8 to 10 in their
+ * order: the pulse and agent enrollment both take a channel this way. Presence is the caller's rule.
+ */
+export function parseAlertChannel(rawType: unknown, rawTarget: unknown): { alertType: AlertType; alertTarget: string } {
+  if (typeof rawTarget !== 'string' || tooLong(rawTarget, MAX_TARGET)) {
+    throw new HintedError(400, `alert target must be a string of 1 to ${MAX_TARGET} characters`);
+  }
+  const alertType = typeof rawType === 'string' ? rawType : JSON.stringify(rawType);
+  if (!isAlertType(alertType)) {
+    throw new HintedError(400, `unknown alert type: ${quoteForHint(alertType)} (available: ${ALERT_TYPES.join(', ')})`);
+  }
+  const alertTarget = withoutNul(rawTarget);
+  if (!channelRules(alertType).acceptsTarget(alertTarget)) {
+    throw new HintedError(400, `invalid alert target for ${alertType}`);
+  }
+  return { alertType, alertTarget };
 }

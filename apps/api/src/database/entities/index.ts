@@ -1,9 +1,10 @@
+import { Agent } from './agent.entity';
 import { Event } from './event.entity';
 import { Heartbeat } from './heartbeat.entity';
 import { HeartbeatHistory } from './heartbeat-history.entity';
 import { PingState } from './ping-state.entity';
 
-export { Event, Heartbeat, HeartbeatHistory, PingState };
+export { Agent, Event, Heartbeat, HeartbeatHistory, PingState };
 
 /** One list, not a glob: bundling breaks glob paths. */
-export const ENTITIES = [Event, Heartbeat, HeartbeatHistory, PingState];
+export const ENTITIES = [Event, Heartbeat, HeartbeatHistory, PingState, Agent];

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { HintedError, quoteForHint } from '../common/hinted-error';
+import { RedisClient } from '../common/redis.module';
+import { Env } from '../config/env';
+import { Agent } from '../database/entities';
+import { AgentsRepository } from '../database/repositories';
+import { agentKeyDigest, agentKeyMatches, agentKeyPrefix, generateAgentKey, isAgentKey } from './agent-key';
+import { AgentView, EnrollInput, EnrollReply } from './agents.dto';
+
+/** Redis pub/sub channel of revocations: the message is the agent id; whoever holds its socket closes it (4001). */
+export function agentsRevokedChannel(redisPrefix: string): string {
+  return `${redisPrefix}:agents:revoked`;
+}
+
+/** A fresh key whose prefix is taken (about 1 in 10^14 per pair of agents) is drawn again, a few times at most. */
+const KEY_DRAWS = 3;
+
+/**
+ * Enrollment, listing, revocation and key checks (agent-protocol.md §1). The writes go to PostgreSQL directly,
+ * not through the persistence queue: the reply must say whether the name was free, and a key shown to the
+ * operator must already be valid.
+ */
+@Injectable()
+export class AgentsService {
+  constructor(
+    private readonly agents: AgentsRepository,
+    private readonly redis: RedisClient,
+    private readonly clock: Clock,
+    private readonly env: Env,
+  ) {}
+
+  async enroll(input: EnrollInput): Promise<EnrollReply> {
+    const createdAt = new Date(this.clock.seconds() * 1000);
+    for (let draw = 0; draw < KEY_DRAWS; draw++) {
+      const key = generateAgentKey();
+      const stored = await this.agents.insert({
+        ...input,
+        keyPrefix: agentKeyPrefix(key),
+        keyDigest: agentKeyDigest(key),
+        createdAt,
+      });
+      if (stored) {
+        return { agent: { id: stored.id, name: stored.name }, key };
+      }
+      if (await this.agents.nameTaken(input.name)) {
+        throw new HintedError(409, `agent name already taken: ${quoteForHint(input.name)} (revoke that agent first)`);
+      }
+      // the key prefix was taken (or the name's agent was revoked meanwhile): draw again
+    }
+    throw new Error(`no free agent key prefix after ${KEY_DRAWS} draws`);
+  }
+
+  async list(): Promise<AgentView[]> {
+    return (await this.agents.list()).map(toView);
+  }
+
+  /**
+   * Idempotent: revoking a revoked agent answers it again with its first `revokedAt` and publishes again, so
+   * a DELETE retried after a failed publish (503) still reaches the socket.
+   */
+  async revoke(id: string): Promise<AgentView> {
+    await this.agents.revoke(id, new Date(this.clock.seconds() * 1000));
+    const agent = await this.agents.get(id);
+    if (!agent) {
+      throw new HintedError(404, 'agent not found');
+    }
+    // after the write: a process that re-reads the agent on this message already sees it revoked
+    await this.redis.publish(agentsRevokedChannel(this.env.redisPrefix), agent.id);
+    return toView(agent);
+  }
+
+  /**
+   * The agent a key belongs to, or null for a malformed, unknown or revoked key. The row is found by the
+   * key's prefix; the digests are compared in constant time.
+   */
+  async verifyAgentKey(key: string): Promise<Agent | null> {
+    if (!isAgentKey(key)) {
+      return null;
+    }
+    const agent = await this.agents.getWithDigest(agentKeyPrefix(key));
+    if (!agent || !agentKeyMatches(key, agent.keyDigest) || agent.revokedAt !== null) {
+      return null;
+    }
+    return agent;
+  }
+}
+
+function toView(agent: Agent): AgentView {
+  return {
+    id: agent.id,
+    name: agent.name,
+    alertType: agent.alertType,
+    alertTarget: agent.alertTarget,
+    createdAt: epochSeconds(agent.createdAt),
+    revokedAt: agent.revokedAt && epochSeconds(agent.revokedAt),
+    lastSeenAt: agent.lastSeenAt && epochSeconds(agent.lastSeenAt),
+  };
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
