@@ -1,10 +1,23 @@
-/** The agent's settings (collectors.md §1.4). Only this file reads the environment. */
+import { exposedKey, readText } from './files';
+import { Parsed, Setting, SETTINGS, suggestion } from './settings';
+
+/**
+ * The agent's settings (collectors.md §1.4): the JSON config file, overridden by environment variables. One
+ * field per row of the table in settings.ts. Only config/ reads the environment and the agent's files.
+ */
 export class AgentEnv {
-  serverUrl: string | null;
-  apiKey: string | null;
+  /** The server's base URL; required by `run` and `check` only (requireUplink). */
+  server: string | null;
+  key: string | null;
+  /** Read by requireUplink when `key` is not set. */
+  keyFile: string;
   transport: 'ws' | 'http';
   intervalSecs: number;
   healthIntervalSecs: number;
+  /** Snapshots kept while the server is unreachable, oldest dropped first (agent-protocol.md §4). */
+  queueMax: number;
+  /** Snapshots per `ingest` message. */
+  batchMax: number;
   /** Empty = every interface. */
   interfaces: string[];
   /** Probe targets; null = detected from /proc/net/route and resolv.conf (§3.9). */
@@ -22,70 +35,118 @@ export class AgentEnv {
   hostRoot: string;
 }
 
-export class AgentEnvError extends Error {}
+/** Every bad value at once, one line each; main.ts prints them and exits 1. */
+export class AgentEnvError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+export const DEFAULT_CONFIG_FILE = '/etc/watchtower-agent/config.json';
 
 type Raw = Record<string, string | undefined>;
 
-const value = (raw: Raw, ...names: string[]): string | undefined => {
-  for (const name of names) {
-    const v = raw[name]?.trim();
-    if (v) {
-      return v;
-    }
-  }
-  return undefined;
-};
-
-function int(raw: Raw, name: string, fallback: number, min: number): number {
-  const v = value(raw, name);
-  if (v === undefined) {
-    return fallback;
-  }
-  if (!/^\d+$/.test(v) || Number(v) < min) {
-    throw new AgentEnvError(`${name} must be an integer >= ${min} (got "${v}")`);
-  }
-  return Number(v);
+export interface ConfigSources {
+  env: Raw;
+  /** Given with `--config`: it must exist. */
+  configFile?: string;
+  /** Read when there is no `--config`; it may be missing. */
+  defaultConfigFile?: string;
 }
 
-function ip(raw: Raw, names: string[]): string | null {
-  const v = value(raw, ...names);
-  if (v !== undefined && !/^[0-9a-fA-F:.]+$/.test(v)) {
-    throw new AgentEnvError(`${names[0]} must be an IP address (got "${v}")`);
-  }
-  return v ?? null;
+interface ConfigFile {
+  path: string;
+  values: Record<string, unknown>;
 }
 
 export function processEnv(): Raw {
   return process.env;
 }
 
-/** AGENT_GATEWAY / AGENT_DNS_SERVER are the names our tests and docs use; GATEWAY / DNS_SERVER are the spec's. */
-export function validateAgentEnv(raw: Raw): AgentEnv {
-  const env = new AgentEnv();
-  env.serverUrl = value(raw, 'SERVER_URL') ?? null;
-  env.apiKey = value(raw, 'API_KEY') ?? null;
-  const transport = value(raw, 'INGEST_TRANSPORT') ?? 'ws';
-  if (transport !== 'ws' && transport !== 'http') {
-    throw new AgentEnvError(`INGEST_TRANSPORT must be ws or http (got "${transport}")`);
+export function loadAgentConfig({ env, configFile, defaultConfigFile = DEFAULT_CONFIG_FILE }: ConfigSources): AgentEnv {
+  const lines: string[] = [];
+  const file = readConfigFile(configFile ?? defaultConfigFile, configFile !== undefined, lines);
+  const config = new AgentEnv();
+  for (const name of Object.keys(SETTINGS) as (keyof AgentEnv)[]) {
+    settle(config, name, env, file, lines);
   }
-  env.transport = transport;
-  env.intervalSecs = int(raw, 'INTERVAL_SECS', 15, 10);
-  env.healthIntervalSecs = int(raw, 'HEALTH_INTERVAL_SECS', 30, 15);
-  env.interfaces = (value(raw, 'INTERFACES') ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-  env.gateway = ip(raw, ['AGENT_GATEWAY', 'GATEWAY']);
-  env.dnsServer = ip(raw, ['AGENT_DNS_SERVER', 'DNS_SERVER']);
-  env.bandwidthAlertBytesPerSec = int(raw, 'BANDWIDTH_ALERT_BYTES_PER_SEC', 100_000_000, 1);
-  env.packetCapture = ['1', 'true', 'yes'].includes((value(raw, 'PACKET_CAPTURE') ?? 'false').toLowerCase());
-  env.captureInterface = value(raw, 'CAPTURE_INTERFACE') ?? 'auto';
-  env.hostname = value(raw, 'AGENT_HOSTNAME') ?? null;
-  env.os = value(raw, 'AGENT_OS') ?? null;
-  env.hostIdFile = value(raw, 'HOST_ID_FILE') ?? '/var/lib/watchtower-agent/host-id';
-  env.procRoot = value(raw, 'PROC_ROOT') ?? '/proc';
-  env.sysRoot = value(raw, 'SYS_ROOT') ?? '/sys';
-  env.etcRoot = value(raw, 'ETC_ROOT') ?? '/etc';
-  env.hostRoot = value(raw, 'HOST_ROOT') ?? '/';
-  return env;
+  if (lines.length > 0) {
+    throw new AgentEnvError(lines);
+  }
+  return config;
+}
+
+function readConfigFile(path: string, required: boolean, lines: string[]): ConfigFile | null {
+  const read = readText(path);
+  if ('reason' in read) {
+    if (required || !read.missing) {
+      lines.push(`config file ${path} ${read.reason}`);
+    }
+    return null;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(read.text);
+  } catch (error) {
+    lines.push(`config file ${path} is not valid JSON (${(error as Error).message})`);
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    lines.push(`config file ${path} must hold one JSON object of settings`);
+    return null;
+  }
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (Object.hasOwn(SETTINGS, name)) {
+      values[name] = value;
+    } else {
+      // a typo must not silently leave the default in place
+      const meant = suggestion(name);
+      lines.push(`unknown setting "${name}" in ${path}${meant === null ? '' : ` (did you mean "${meant}"?)`}`);
+    }
+  }
+  const exposed = 'key' in values ? exposedKey('config file', path, read.mode) : null;
+  if (exposed !== null) {
+    lines.push(`${exposed} (it holds the agent key)`);
+  }
+  return { path, values };
+}
+
+/** The environment's value if a variable is set, else the file's, else the default; a bad value adds a line. */
+function settle<K extends keyof AgentEnv>(
+  config: AgentEnv,
+  name: K,
+  env: Raw,
+  file: ConfigFile | null,
+  lines: string[],
+): void {
+  const setting: Setting<AgentEnv[K]> = SETTINGS[name];
+  const variable = setting.env.find((candidate) => env[candidate]?.trim());
+  let parsed: Parsed<AgentEnv[K]>;
+  let where: string;
+  let got: unknown;
+  if (variable !== undefined) {
+    got = (env[variable] ?? '').trim();
+    [parsed, where] = [setting.kind.env(got as string), variable];
+  } else if (file !== null && Object.hasOwn(file.values, name)) {
+    got = file.values[name];
+    [parsed, where] = [setting.kind.file(got), `"${name}" in ${file.path}`];
+  } else {
+    config[name] = setting.fallback;
+    return;
+  }
+  if ('value' in parsed) {
+    config[name] = parsed.value;
+    return;
+  }
+  lines.push(`${where} ${parsed.problem} (got ${shown(got, setting.kind.secret === true)})`);
+}
+
+/** The bad value as JSON, shortened; a secret only by its length, so a near-miss key stays out of the logs. */
+function shown(value: unknown, secret: boolean): string {
+  if (secret) {
+    return typeof value === 'string' ? `${value.trim().length} characters` : `a ${typeof value}`;
+  }
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
