@@ -25,7 +25,7 @@ describe('watchtower-agent configuration', () => {
     const run = agent(['once', '--json'], { AGENT_INTERVAL_SECS: '0' });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      'configuration error: AGENT_INTERVAL_SECS must be an integer between 1 and 3600 (got "0")\n',
+      'configuration error: AGENT_INTERVAL_SECS must be an integer between 10 and 3600 (got "0")\n',
     );
     expect(run.stdout).toBe('');
   });

@@ -93,9 +93,9 @@ describe(loadAgentConfig.name, () => {
     const path = file('both.json', { intervalSecs: 30, queueMax: 500, server: 'https://file.example.org' });
     const config = load({
       configFile: path,
-      env: { AGENT_INTERVAL_SECS: '5', WATCHTOWER_URL: 'env.example.org', AGENT_QUEUE_MAX: '  ' },
+      env: { AGENT_INTERVAL_SECS: '12', WATCHTOWER_URL: 'env.example.org', AGENT_QUEUE_MAX: '  ' },
     });
-    expect(config).toMatchObject({ intervalSecs: 5, server: 'env.example.org', queueMax: 500 });
+    expect(config).toMatchObject({ intervalSecs: 12, server: 'env.example.org', queueMax: 500 });
   });
 
   it('reads every variable of the table, the spec names included', () => {
@@ -139,8 +139,8 @@ describe(loadAgentConfig.name, () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['intervalSecs', '15', 'must be an integer between 1 and 3600 (got "15")'],
-    ['intervalSecs', 1.5, 'must be an integer between 1 and 3600 (got 1.5)'],
+    ['intervalSecs', '15', 'must be an integer between 10 and 3600 (got "15")'],
+    ['intervalSecs', 1.5, 'must be an integer between 10 and 3600 (got 1.5)'],
     ['packetCapture', 'true', 'must be true or false (got "true")'],
     ['interfaces', 'eth0', 'must be an array of interface names (got "eth0")'],
     ['gateway', null, 'must be an IP address (got null)'],
@@ -163,7 +163,7 @@ describe(loadAgentConfig.name, () => {
     };
     expect(lines(() => load({ configFile: path, env }))).toEqual([
       'WATCHTOWER_URL must be an https, http, wss or ws URL, or a bare host name (got "ftp://x")',
-      'AGENT_INTERVAL_SECS must be an integer between 1 and 3600 (got "0")',
+      'AGENT_INTERVAL_SECS must be an integer between 10 and 3600 (got "0")',
       'AGENT_QUEUE_MAX must be an integer between 1 and 100000 (got "100001")',
       `"batchMax" in ${path} must be an integer between 1 and 100 (got 0)`,
       'AGENT_GATEWAY must be an IP address (got "router.lan")',

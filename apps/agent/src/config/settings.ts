@@ -98,7 +98,7 @@ export const SETTINGS: { readonly [K in keyof AgentEnv]: Setting<AgentEnv[K]> } 
   key: { env: ['WATCHTOWER_AGENT_KEY', 'API_KEY'], fallback: null, kind: key },
   keyFile: { env: ['WATCHTOWER_AGENT_KEY_FILE'], fallback: DEFAULT_KEY_FILE, kind: text },
   transport: { env: ['INGEST_TRANSPORT'], fallback: 'ws', kind: oneOf(['ws', 'http'] as const) },
-  intervalSecs: { env: ['AGENT_INTERVAL_SECS', 'INTERVAL_SECS'], fallback: 15, kind: int(1, 3600) },
+  intervalSecs: { env: ['AGENT_INTERVAL_SECS', 'INTERVAL_SECS'], fallback: 15, kind: int(10, 3600) },
   healthIntervalSecs: { env: ['HEALTH_INTERVAL_SECS'], fallback: 30, kind: int(15, 3600) },
   queueMax: { env: ['AGENT_QUEUE_MAX'], fallback: 2000, kind: int(1, 100_000) },
   batchMax: { env: ['AGENT_BATCH_MAX'], fallback: 50, kind: int(1, 100) },
