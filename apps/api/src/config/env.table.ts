@@ -105,6 +105,19 @@ const ENV_TABLE = {
   eventsRetentionDays: variable('EVENTS_RETENTION_DAYS', 0, int(0, 36500)),
   eventsPresets: variable('EVENTS_PRESETS', [], jsonArray(parsePreset)),
   pings: variable('PINGS', [], jsonArray(parsePing)),
+  /** Refuse plain `ws://` agent connections with 426 (agent-protocol.md §2). */
+  agentsRequireTls: variable('AGENTS_REQUIRE_TLS', false, bool),
+  /** The snapshot interval given to agents in `welcome`; presence allows 3 intervals of silence. */
+  agentsIntervalSecs: variable('AGENTS_INTERVAL_SECS', 15, int(10, 3600)),
+  /** HTTP ingest requests per key and minute (wire-format.md §4.2 step 3). */
+  ingestRateLimit: variable('INGEST_RATE_LIMIT', 10, int(1, 100_000)),
+  /** Snapshots are kept this many days; older daily partitions are dropped whole. */
+  snapshotRetentionDays: variable('SNAPSHOT_RETENTION_DAYS', 30, int(1, 36500)),
+  /** Collect this server's own host in-process (agent-protocol.md §7); the quick start turns it on. */
+  agentEmbedded: variable('AGENT_EMBEDDED', false, bool),
+  /** Probe targets of the embedded collector, overriding the detected gateway and resolver (tests: 127.0.0.1). */
+  agentGateway: variable('AGENT_GATEWAY', null, text),
+  agentDnsServer: variable('AGENT_DNS_SERVER', null, text),
 };
 
 export type EnvValues = { [K in keyof typeof ENV_TABLE]: (typeof ENV_TABLE)[K] extends Variable<infer T> ? T : never };
