@@ -1,10 +1,18 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AgentModule } from './agent.module';
 import { AgentEnvError, loadAgentConfig, processEnv } from './config/env';
+import { CheckCommand } from './check.command';
 import { OnceCommand } from './once.command';
+import { RunCommand } from './run.command';
+import { StderrLogger } from './stderr-logger';
 
-const USAGE = 'usage: watchtower-agent once --json [--config <file>]   (print one IngestRequest for this machine)';
+const USAGE = [
+  'usage: watchtower-agent [run] [--config <file>]        collect and send to the server until stopped',
+  '       watchtower-agent check [--config <file>]        connect, authenticate, print the welcome, exit',
+  '       watchtower-agent once --json [--config <file>]  print one IngestRequest for this machine',
+].join('\n');
 
 interface Args {
   command: string | undefined;
@@ -32,25 +40,46 @@ function parseArgs(argv: string[]): Args | null {
   return { command, flags, configFile };
 }
 
+/** Flags each command accepts besides --config. */
+const COMMANDS: Record<string, string[]> = { run: [], check: [], once: ['--json'] };
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  if (args === null || args.command !== 'once' || args.flags.some((flag) => flag !== '--json')) {
-    // the long-running mode (WebSocket uplink to the API) comes with the agent protocol issue
+  const command = args?.command ?? 'run';
+  if (
+    args === null ||
+    !Object.hasOwn(COMMANDS, command) ||
+    args.flags.some((flag) => !COMMANDS[command].includes(flag)) ||
+    (command === 'once' && !args.flags.includes('--json'))
+  ) {
     console.error(USAGE);
     return 2;
   }
   const env = loadAgentConfig({ env: processEnv(), configFile: args.configFile });
-  // logs go to stderr so stdout carries only the JSON
   const app = await NestFactory.createApplicationContext(AgentModule.forRoot(env), {
-    logger: ['error', 'warn'],
+    logger: new StderrLogger({
+      logLevels: command === 'run' ? ['log', 'warn', 'error'] : ['warn', 'error'],
+      // the journal stores escape codes verbatim
+      colors: process.stderr.isTTY === true,
+    }),
     abortOnError: false,
   });
   try {
-    process.stdout.write(`${await app.get(OnceCommand).run()}\n`);
+    switch (command) {
+      case 'once':
+        process.stdout.write(`${await app.get(OnceCommand).run()}\n`);
+        return 0;
+      case 'check': {
+        const { ok, line } = await app.get(CheckCommand).run();
+        (ok ? process.stdout : process.stderr).write(`${ok ? line : `check failed: ${line}`}\n`);
+        return ok ? 0 : 1;
+      }
+      default:
+        return await app.get(RunCommand).run();
+    }
   } finally {
     await app.close();
   }
-  return 0;
 }
 
 main(process.argv.slice(2)).then(

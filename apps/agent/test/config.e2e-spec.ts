@@ -53,7 +53,7 @@ describe('watchtower-agent configuration', () => {
   it('refuses --config without a file with its usage', () => {
     const run = agent(['once', '--json', '--config']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('usage: watchtower-agent once --json [--config <file>]');
+    expect(run.stderr).toContain('watchtower-agent once --json [--config <file>]');
   });
 
   it('runs once --json with the settings of a --config file and no server or key', () => {

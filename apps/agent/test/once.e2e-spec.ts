@@ -63,7 +63,7 @@ describe('watchtower-agent once --json', () => {
   it('refuses an unknown command with its usage', () => {
     const run = once(['forever']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('usage: watchtower-agent once --json');
+    expect(run.stderr).toContain('watchtower-agent once --json');
     expect(run.stdout).toBe('');
   });
 });
