@@ -19,6 +19,7 @@ const FEATURES = [
   'heartbeat',
   'hosts',
   'info',
+  'ingest',
   'maintenance',
   'persistence',
   'pings',

@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AgentsGatewayModule } from './agents/agents-gateway.module';
 import { AgentsModule } from './agents/agents.module';
 import { AlertsModule, AlertsWorkerModule } from './alerts/alerts.module';
-import { AuthThrottle } from './common/auth-throttle';
+import { AuthThrottleModule } from './common/auth-throttle';
 import { ClockModule } from './common/clock';
 import { EdgeHooks } from './common/edge-hooks';
 import { EnvelopeFilter } from './common/envelope.filter';
@@ -12,9 +13,12 @@ import { RouteIndex } from './common/route-index';
 import { ConfigModule } from './config/config.module';
 import { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { EmbeddedCollectorWorkerModule } from './embedded/embedded-collector.module';
 import { EventsModule } from './events/events.module';
 import { HeartbeatModule, HeartbeatWorkerModule } from './heartbeat/heartbeat.module';
+import { HostsModule, HostsWorkerModule } from './hosts/hosts.module';
 import { InfoModule } from './info/info.module';
+import { IngestModule } from './ingest/ingest.module';
 import { MaintenanceModule, MaintenanceWorkerModule } from './maintenance/maintenance.module';
 import { PersistenceModule, PersistenceWorkerModule } from './persistence/persistence.module';
 import { PingsModule, PingsWorkerModule } from './pings/pings.module';
@@ -29,6 +33,8 @@ const WORKER_MODULES = [
   HeartbeatWorkerModule,
   PingsWorkerModule,
   MaintenanceWorkerModule,
+  HostsWorkerModule,
+  EmbeddedCollectorWorkerModule,
 ];
 
 @Module({})
@@ -39,6 +45,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(env),
         ClockModule,
+        AuthThrottleModule,
         DatabaseModule,
         RedisModule,
         // queues fail fast while Redis is away, their workers wait it out (queue-connections.ts)
@@ -51,10 +58,12 @@ export class AppModule {
         InfoModule,
         MaintenanceModule,
         AgentsModule,
+        AgentsGatewayModule,
+        IngestModule,
+        HostsModule,
         ...(env.role === 'api' ? [] : WORKER_MODULES),
       ],
       providers: [
-        AuthThrottle,
         EdgeHooks,
         { provide: RouteIndex, useValue: new RouteIndex() },
         { provide: APP_FILTER, useClass: EnvelopeFilter },

@@ -87,6 +87,8 @@ describe('agent enrollment: POST/GET/DELETE /api/v1/agents (agent-protocol.md §
       createdAt: expect.any(Number),
       revokedAt: null,
       lastSeenAt: null,
+      connected: false,
+      connection: null,
     });
     expect(Math.abs((await listed(id)).createdAt - Date.now() / 1000)).toBeLessThanOrEqual(5);
     const [row] = await app.sql<{ digest: string }>(
@@ -209,6 +211,8 @@ describe('agent enrollment: POST/GET/DELETE /api/v1/agents (agent-protocol.md §
           createdAt: expect.any(Number),
           revokedAt: expect.any(Number),
           lastSeenAt: null,
+          connected: false,
+          connection: null,
         },
         result: 200,
       });

@@ -41,6 +41,10 @@ describe('store outage', () => {
   it('answers 503 with Retry-After within seconds while Redis is down, and recovers when it is back', async () => {
     const body = { service: 'outage', alertType: 'log', alertTarget: 'ops', nextIn: 60 };
     expect((await app.request('POST', '/heartbeat', { body })).status).toBe(200);
+    // the record must be in PostgreSQL, the system of record, before Redis loses everything
+    await eventually(async () =>
+      expect(await app.sql(`SELECT service FROM heartbeats WHERE service = 'outage'`)).toHaveLength(1),
+    );
     await kill(redis);
 
     for (const [method, path, payload] of [

@@ -19,7 +19,15 @@ function start(
   let output = '';
   const child = spawn(process.execPath, [MAIN], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      // the embedded collector probes loopback only
+      AGENT_GATEWAY: '127.0.0.1',
+      AGENT_DNS_SERVER: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -76,6 +84,12 @@ describe('npm start with no configuration', () => {
       });
       expect(events.status).toBe(200);
     });
+    // embedded collector mode is on in the quick start: its own host shows within one interval (15 s)
+    await eventually(async () => {
+      const res = await fetch(`${url}/api/v1/hosts`, { headers: { password } });
+      const { hosts } = (await res.json()) as { hosts: { embedded: boolean; cpuPct: number | null }[] };
+      expect(hosts).toEqual([expect.objectContaining({ embedded: true, cpuPct: expect.any(Number) })]);
+    }, 15_000);
     await new Promise((done) => setTimeout(done, 1500));
     expect(await stop(first.child)).toBe(0);
 

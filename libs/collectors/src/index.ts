@@ -22,3 +22,5 @@ export * from './disk';
 export * from './system';
 export * from './network-intel';
 export * from './capture';
+export * from './sampler';
+export * from './sampler-thread';

@@ -1,7 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { parseAlertChannel } from '../alerts/channels';
 import { field, isPresent, MAX_SERVICE, requirePresent, toBoundedText } from '../common/fields';
-import { HintedError } from '../common/hinted-error';
+import { HintedError, quoteForHint } from '../common/hinted-error';
 
 // The enrollment body and the agent id of a path (agent-protocol.md §1), and what the routes answer.
 
@@ -21,6 +21,33 @@ export interface AgentView {
   createdAt: number;
   revokedAt: number | null;
   lastSeenAt: number | null;
+  connected: boolean;
+  /** The live socket, from whichever process holds it; null when the agent is not connected. */
+  connection: AgentConnectionView | null;
+}
+
+/** Socket state, reported apart from snapshot freshness (agent-protocol.md §5). Times are epoch seconds. */
+export interface AgentConnectionView {
+  protocol: 'ws' | 'wss';
+  /** The API process (replica) holding the socket. */
+  process: string;
+  since: number;
+  agentVersion: string | null;
+  hostId: string | null;
+  lastSnapshotAt: number | null;
+}
+
+/** `POST /api/v1/agents/:id/settings`: what `settings_update` carries; at least one field. */
+export interface SettingsInput {
+  interval_secs?: number;
+  health_interval_secs?: number;
+  bandwidth_alert_bytes_per_sec?: number;
+}
+
+/** What a command route answers: whether a connected agent's socket took the command. */
+export interface CommandReply {
+  command: 'report_now' | 'settings_update';
+  delivered: boolean;
 }
 
 /** The one reply that carries the key: it is not stored, so it cannot be shown again. */
@@ -45,6 +72,41 @@ export function parseEnroll(body: Record<string, unknown>): EnrollInput {
     throw new HintedError(400, 'alertType and alertTarget go together: give both or neither');
   }
   return { name, ...parseAlertChannel(rawType, rawTarget) };
+}
+
+const SETTINGS_BOUNDS: Record<keyof SettingsInput, [number, number]> = {
+  interval_secs: [10, 3600],
+  health_interval_secs: [10, 86_400],
+  bandwidth_alert_bytes_per_sec: [0, Number.MAX_SAFE_INTEGER],
+};
+
+/** Whole numbers within bounds; unknown keys are refused, so a typo is not silently a no-op. */
+export function parseSettings(body: Record<string, unknown>): SettingsInput {
+  const settings: SettingsInput = {};
+  for (const key of Object.keys(body)) {
+    const bounds = Object.hasOwn(SETTINGS_BOUNDS, key) ? SETTINGS_BOUNDS[key as keyof SettingsInput] : undefined;
+    if (!bounds) {
+      throw new HintedError(400, `unknown setting: ${quoteForHint(key)}`);
+    }
+    // a form body sends digits as text, as the other routes accept
+    const raw = body[key];
+    const value = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1]) {
+      throw new HintedError(400, `${key} must be an integer from ${bounds[0]} to ${bounds[1]}`);
+    }
+    settings[key as keyof SettingsInput] = value;
+  }
+  if (Object.keys(settings).length === 0) {
+    throw new HintedError(400, `no setting provided: ${Object.keys(SETTINGS_BOUNDS).join(', ')}`);
+  }
+  return settings;
+}
+
+@Injectable()
+export class SettingsPipe implements PipeTransform<Record<string, unknown> | undefined, SettingsInput> {
+  transform(body: Record<string, unknown> | undefined): SettingsInput {
+    return parseSettings(body ?? {});
+  }
 }
 
 @Injectable()

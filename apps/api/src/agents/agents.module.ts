@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AgentCommands } from './agents.commands';
 import { AgentsController } from './agents.controller';
+import { AgentsRegistry } from './agents.registry';
 import { AgentsService } from './agents.service';
 
-/** Enrollment and key checks; the gateway and the ingest routes will sit beside them. */
+/** Enrollment, key checks, the connection registry and the commands that reach an agent on any process. */
 @Module({
   controllers: [AgentsController],
-  providers: [AgentsService],
-  exports: [AgentsService],
+  providers: [AgentsService, AgentsRegistry, AgentCommands],
+  exports: [AgentsService, AgentsRegistry, AgentCommands],
 })
 export class AgentsModule {}

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { HintedError, quoteForHint } from '../common/hinted-error';
+import { HintedError, quoteForHint, StoreUnavailableError } from '../common/hinted-error';
 import { RedisClient } from '../common/redis.module';
 import { Env } from '../config/env';
 import { Agent } from '../database/entities';
 import { AgentsRepository } from '../database/repositories';
 import { agentKeyDigest, agentKeyMatches, agentKeyPrefix, generateAgentKey, isAgentKey } from './agent-key';
-import { AgentView, EnrollInput, EnrollReply } from './agents.dto';
+import { AgentConnectionView, AgentView, EnrollInput, EnrollReply } from './agents.dto';
+import { AgentsRegistry, ConnectionState } from './agents.registry';
 
 /** Redis pub/sub channel of revocations: the message is the agent id; whoever holds its socket closes it (4001). */
 export function agentsRevokedChannel(redisPrefix: string): string {
@@ -28,6 +29,7 @@ export class AgentsService {
     private readonly redis: RedisClient,
     private readonly clock: Clock,
     private readonly env: Env,
+    private readonly registry: AgentsRegistry,
   ) {}
 
   async enroll(input: EnrollInput): Promise<EnrollReply> {
@@ -51,8 +53,13 @@ export class AgentsService {
     throw new Error(`no free agent key prefix after ${KEY_DRAWS} draws`);
   }
 
+  /** With each agent's socket state, from the shared registry: the same answer from every process. */
   async list(): Promise<AgentView[]> {
-    return (await this.agents.list()).map(toView);
+    const [agents, connections] = await Promise.all([
+      this.agents.list(),
+      this.registry.states().catch(redisUnavailable),
+    ]);
+    return agents.map((agent) => toView(agent, agent.revokedAt ? undefined : connections.get(agent.id)));
   }
 
   /**
@@ -67,6 +74,7 @@ export class AgentsService {
     }
     // after the write: a process that re-reads the agent on this message already sees it revoked
     await this.redis.publish(agentsRevokedChannel(this.env.redisPrefix), agent.id);
+    // its socket is being closed (4001), so it is shown as not connected
     return toView(agent);
   }
 
@@ -86,7 +94,7 @@ export class AgentsService {
   }
 }
 
-function toView(agent: Agent): AgentView {
+function toView(agent: Agent, state?: ConnectionState): AgentView {
   return {
     id: agent.id,
     name: agent.name,
@@ -95,9 +103,26 @@ function toView(agent: Agent): AgentView {
     createdAt: epochSeconds(agent.createdAt),
     revokedAt: agent.revokedAt && epochSeconds(agent.revokedAt),
     lastSeenAt: agent.lastSeenAt && epochSeconds(agent.lastSeenAt),
+    connected: state !== undefined,
+    connection: state ? toConnectionView(state) : null,
+  };
+}
+
+function toConnectionView(state: ConnectionState): AgentConnectionView {
+  return {
+    protocol: state.protocol,
+    process: state.process,
+    since: state.since,
+    agentVersion: state.version,
+    hostId: state.hostId,
+    lastSnapshotAt: state.lastSnapshotAt,
   };
 }
 
 function epochSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
+}
+
+function redisUnavailable(): never {
+  throw new StoreUnavailableError('Redis');
 }

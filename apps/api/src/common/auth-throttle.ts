@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { Env } from '../config/env';
 import { Clock } from './clock';
 import { RedisClient } from './redis.module';
@@ -76,3 +76,8 @@ export class AuthThrottle {
     return { key: `${this.env.redisPrefix}:authfail:${minute}:${address}`, remaining: 60 - (now % 60) };
   }
 }
+
+/** One throttle for every door (REST, HTTP ingest, the agents' WebSocket upgrade); its counts live in Redis. */
+@Global()
+@Module({ providers: [AuthThrottle], exports: [AuthThrottle] })
+export class AuthThrottleModule {}

@@ -37,6 +37,7 @@ const FEATURES = [
   'embedded',
   'agents',
   'hosts',
+  'ingest',
   'console',
   'health',
 ];

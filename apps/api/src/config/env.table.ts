@@ -137,7 +137,7 @@ export function validateEnv(raw: Raw): Env {
 }
 
 /** What the quick start fills in when unset (outside production). */
-export const QUICK_START_VARIABLES = ['WATCHTOWER_PASSWORD', 'REDIS_URL', 'DATABASE_URL'] as const;
+export const QUICK_START_VARIABLES = ['WATCHTOWER_PASSWORD', 'REDIS_URL', 'DATABASE_URL', 'AGENT_EMBEDDED'] as const;
 export type QuickStartVariable = (typeof QUICK_START_VARIABLES)[number];
 
 /** The settings the quick start needs, validated by the same rows before anything else starts. */

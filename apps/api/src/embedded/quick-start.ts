@@ -15,7 +15,8 @@ export interface QuickStart {
 
 /**
  * The zero-configuration start (watchtower-protocol.md §3.4, §11): each of WATCHTOWER_PASSWORD, REDIS_URL and
- * DATABASE_URL left empty is filled from `DATA_DIR` (default `./data`), both checked by the config table first. With
+ * DATABASE_URL left empty is filled from `DATA_DIR` (default `./data`), both checked by the config table first;
+ * with the embedded PostgreSQL, AGENT_EMBEDDED left empty is turned on. With
  * NODE_ENV=production nothing is filled in, so validateEnv() refuses to boot and names the missing variable.
  */
 export async function prepareQuickStart(boot: BootEnv, log: (line: string) => void): Promise<QuickStart> {
@@ -59,6 +60,10 @@ export async function prepareQuickStart(boot: BootEnv, log: (line: string) => vo
     if (unset('DATABASE_URL')) {
       started.push(await startEmbeddedPostgres(dataDir, log));
       filled.DATABASE_URL = started[started.length - 1].url;
+      // a new user's first start already shows one host: this one (embedded collector mode)
+      if (unset('AGENT_EMBEDDED')) {
+        filled.AGENT_EMBEDDED = 'true';
+      }
     }
   } catch (error) {
     await stop().catch(() => undefined); // the start failure is the error worth reporting

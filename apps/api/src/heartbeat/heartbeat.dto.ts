@@ -1,6 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { parseAlertChannel } from '../alerts/channels';
-import { field, isPresent, requirePresent, toService, toTruncated } from '../common/fields';
+import { field, isPresent, requirePresent, toBoundedText, toService, toTruncated } from '../common/fields';
 import { HintedError } from '../common/hinted-error';
 
 // The pulse and cancel bodies (watchtower-protocol.md §5.2, §5.3): their fields, order of checks and hints.
@@ -11,10 +11,13 @@ export interface PulseInput {
   alertType: string;
   alertTarget: string;
   repeatEvery?: number;
+  /** The hostname the service runs on: its down alert then carries that host's latest figures. */
+  host?: string;
 }
 
 const MAX_NEXT_IN = 31536000;
 const MIN_REPEAT_EVERY = 60;
+const MAX_HOST = 255;
 
 /** Steps 1-11 of §5.2, in order; the service limit (step 12) needs the store. */
 export function parsePulse(body: Record<string, unknown>): PulseInput {
@@ -43,6 +46,10 @@ export function parsePulse(body: Record<string, unknown>): PulseInput {
       throw new HintedError(400, `repeatEvery must be between ${MIN_REPEAT_EVERY} and ${MAX_NEXT_IN}`);
     }
     input.repeatEvery = repeatEvery;
+  }
+  const rawHost = field(body, 'host');
+  if (isPresent(rawHost)) {
+    input.host = toBoundedText(rawHost, MAX_HOST, `host must be a string of 1 to ${MAX_HOST} characters`);
   }
   return input;
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
+import { HostsModule } from '../hosts/hosts.module';
 import { HeartbeatController } from './heartbeat.controller';
 import { HeartbeatService } from './heartbeat.service';
 import { HeartbeatStore } from './heartbeat.store';
 import { HeartbeatSweeper } from './heartbeat.sweeper';
 
 @Module({
-  imports: [AlertsModule],
+  imports: [AlertsModule, HostsModule],
   controllers: [HeartbeatController],
   providers: [HeartbeatService, HeartbeatStore],
   exports: [HeartbeatService],

@@ -7,6 +7,7 @@ import { HeartbeatsRepository, HistoryRow } from '../database/repositories';
 import { alertTexts } from '../alerts/alert-texts';
 import { AlertContext } from '../alerts/alerts.types';
 import { Fact, FactsService } from '../alerts/facts.service';
+import { HostsService } from '../hosts/hosts.service';
 import { PulseInput } from './heartbeat.dto';
 import { DeadRecord, fromRow, HeartbeatView, LiveRecord, toRow, toView } from './heartbeat.record';
 import { HeartbeatStore } from './heartbeat.store';
@@ -28,6 +29,7 @@ export class HeartbeatService {
     private readonly rows: HeartbeatsRepository,
     private readonly clock: Clock,
     private readonly env: Env,
+    private readonly hosts: HostsService,
   ) {}
 
   async pulse(input: PulseInput): Promise<HeartbeatView> {
@@ -36,6 +38,9 @@ export class HeartbeatService {
       throw new HintedError(400, `service limit reached (max ${this.env.heartbeatMaxServices})`);
     }
     const { record, previous } = outcome;
+    if (input.host !== undefined) {
+      await this.hosts.linkService(record.service, input.host);
+    }
     // A dead service pulsed again: tell the new target and keep a trace (§6.2 step 2), keyed by the death it ends.
     const recovery: Fact[] = previous?.alerted
       ? [

@@ -8,7 +8,7 @@ export class MaintenanceProcessor extends WorkerHost {
     super();
   }
 
-  async process(): Promise<{ events: number; heartbeats: number }> {
+  async process(): Promise<{ events: number; heartbeats: number; partitions: string[] }> {
     return this.maintenance.run();
   }
 }

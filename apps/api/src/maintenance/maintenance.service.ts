@@ -4,13 +4,16 @@ import { Queue } from 'bullmq';
 import { Clock } from '../common/clock';
 import { Env } from '../config/env';
 import { QUEUE } from '../common/queues';
-import { EventsRepository } from '../database/repositories';
+import { EventsRepository, SnapshotsRepository } from '../database/repositories';
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
 
 const SCHEDULER = 'daily-maintenance';
 const DAY_MS = 86_400_000;
 
-/** Daily clean-up (§6.7, §7.5): old events and long-cancelled heartbeats, each only when configured. */
+/**
+ * Daily clean-up (§6.7, §7.5): old events and long-cancelled heartbeats, each only when configured, and
+ * snapshot partitions past SNAPSHOT_RETENTION_DAYS, always (its minimum is one day).
+ */
 @Injectable()
 export class MaintenanceService implements OnApplicationBootstrap {
   private readonly logger = new Logger(MaintenanceService.name);
@@ -18,16 +21,14 @@ export class MaintenanceService implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(QUEUE.maintenance) private readonly queue: Queue,
     private readonly events: EventsRepository,
+    private readonly snapshots: SnapshotsRepository,
     private readonly heartbeats: HeartbeatService,
     private readonly env: Env,
     private readonly clock: Clock,
   ) {}
 
+  // Snapshot retention cannot be turned off, so the scheduler always runs
   async onApplicationBootstrap(): Promise<void> {
-    if (this.env.eventsRetentionDays === 0 && this.env.heartbeatPurgeCancelledAfterDays === 0) {
-      await this.queue.removeJobScheduler(SCHEDULER);
-      return;
-    }
     // A job scheduler: exactly one process runs it each day, however many API processes there are.
     await this.queue.upsertJobScheduler(
       SCHEDULER,
@@ -37,7 +38,7 @@ export class MaintenanceService implements OnApplicationBootstrap {
   }
 
   /** Schedules the purges; each table's owner performs its own. */
-  async run(): Promise<{ events: number; heartbeats: number }> {
+  async run(): Promise<{ events: number; heartbeats: number; partitions: string[] }> {
     let events = 0;
     let heartbeats = 0;
     if (this.env.eventsRetentionDays > 0) {
@@ -47,8 +48,15 @@ export class MaintenanceService implements OnApplicationBootstrap {
       // The live record decides: a service that pulsed since is no longer cancelled and stays.
       heartbeats = await this.heartbeats.purgeCancelledBefore(this.daysAgo(this.env.heartbeatPurgeCancelledAfterDays));
     }
-    this.logger.log(`maintenance: deleted ${events} old events and ${heartbeats} cancelled heartbeats`);
-    return { events, heartbeats };
+    // whole days only: a partition goes once its last instant is older than the retention
+    const partitions = await this.snapshots.dropPartitionsBefore(
+      this.daysAgo(this.env.snapshotRetentionDays).getTime(),
+    );
+    this.logger.log(
+      `maintenance: deleted ${events} old events and ${heartbeats} cancelled heartbeats, ` +
+        `dropped ${partitions.length} snapshot partitions`,
+    );
+    return { events, heartbeats, partitions };
   }
 
   private daysAgo(days: number): Date {

@@ -10,6 +10,8 @@ import { PersistenceBatch, PersistenceItem } from './persistence.types';
 export const QUEUE_WRITE_DEADLINE_MS = 5000;
 /** A BullMQ job stays well under Redis's comfort zone even with many 64 KiB messages. */
 const MAX_JOB_BYTES = 4 * 1024 * 1024;
+// A rough figure for a full snapshot: measuring each one would mean serializing it twice
+const SNAPSHOT_BYTES = 8 * 1024;
 
 /**
  * Durable hand-off to PostgreSQL: `record` resolves once the rows are in the `persistence` queue, which
@@ -23,7 +25,10 @@ export class PersistenceService {
     this.batcher = new GroupCommit(async (items) => this.enqueue(items), {
       maxItems: 1000,
       maxBytes: MAX_JOB_BYTES,
-      sizeOf: (item) => 200 + (item.events ?? []).reduce((n, e) => n + e.message.length + e.service.length, 0),
+      sizeOf: (item) =>
+        200 +
+        (item.events ?? []).reduce((n, e) => n + e.message.length + e.service.length, 0) +
+        (item.snapshots?.length ?? 0) * SNAPSHOT_BYTES,
     });
   }
 
@@ -32,12 +37,14 @@ export class PersistenceService {
   }
 
   private async enqueue(items: PersistenceItem[]): Promise<void> {
-    const batch: PersistenceBatch = { events: [], heartbeats: [], deletes: [], history: [] };
+    const batch: PersistenceBatch = { events: [], heartbeats: [], deletes: [], history: [], hosts: [], snapshots: [] };
     for (const item of items) {
       batch.events.push(...(item.events ?? []));
       batch.heartbeats.push(...(item.heartbeats ?? []));
       batch.deletes.push(...(item.deletes ?? []));
       batch.history.push(...(item.history ?? []));
+      batch.hosts.push(...(item.hosts ?? []));
+      batch.snapshots.push(...(item.snapshots ?? []));
     }
     await withDeadline(this.queue.add('batch', batch), QUEUE_WRITE_DEADLINE_MS, 'the persistence queue');
   }

@@ -1,4 +1,11 @@
-import type { EventRow, HeartbeatDeleteRow, HeartbeatRow, HistoryRow } from '../database/repositories';
+import type {
+  EventRow,
+  HeartbeatDeleteRow,
+  HeartbeatRow,
+  HistoryRow,
+  HostRow,
+  SnapshotRow,
+} from '../database/repositories';
 
 /** Rows carried by `persistence` jobs. Times are epoch seconds; every row is safe to write twice. */
 export interface PersistenceItem {
@@ -6,6 +13,8 @@ export interface PersistenceItem {
   heartbeats?: HeartbeatRow[];
   deletes?: HeartbeatDeleteRow[];
   history?: HistoryRow[];
+  hosts?: HostRow[];
+  snapshots?: SnapshotRow[];
 }
 
 export type PersistenceBatch = Required<PersistenceItem>;

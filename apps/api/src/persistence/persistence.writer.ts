@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { EventsRepository, HeartbeatHistoryRepository, HeartbeatsRepository } from '../database/repositories';
+import {
+  EventsRepository,
+  HeartbeatHistoryRepository,
+  HeartbeatsRepository,
+  HostsRepository,
+  SnapshotsRepository,
+} from '../database/repositories';
 import { PersistenceBatch } from './persistence.types';
 
 /**
@@ -15,6 +21,8 @@ export class PersistenceWriter {
     private readonly events: EventsRepository,
     private readonly heartbeats: HeartbeatsRepository,
     private readonly history: HeartbeatHistoryRepository,
+    private readonly hosts: HostsRepository,
+    private readonly snapshots: SnapshotsRepository,
   ) {}
 
   async write(batch: PersistenceBatch): Promise<void> {
@@ -23,6 +31,10 @@ export class PersistenceWriter {
       await this.heartbeats.upsert(batch.heartbeats, tx);
       await this.heartbeats.delete(batch.deletes, tx);
       await this.history.insert(batch.history, tx);
+      // `?? []`: jobs queued by a version without hosts and snapshots may still be waiting
+      await this.hosts.upsert(batch.hosts ?? [], tx);
+      // creates the batch's missing day partitions first, inside this transaction
+      await this.snapshots.insert(batch.snapshots ?? [], tx);
     });
   }
 }
