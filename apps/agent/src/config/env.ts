@@ -1,3 +1,4 @@
+import type { SamplerOptions } from '@lib/collectors';
 import { exposedKey, readText } from './files';
 import { Parsed, Setting, SETTINGS, suggestion } from './settings';
 
@@ -5,6 +6,9 @@ import { Parsed, Setting, SETTINGS, suggestion } from './settings';
  * The agent's settings (collectors.md §1.4): the JSON config file, overridden by environment variables. One
  * field per row of the table in settings.ts. Only config/ reads the environment and the agent's files.
  */
+/** The collection settings (interfaces, probe targets, paths, ...) are the collectors' own `SamplerOptions`. */
+export interface AgentEnv extends SamplerOptions {}
+
 export class AgentEnv {
   /** The server's base URL; required by `run` and `check` only (requireUplink). */
   server: string | null;
@@ -13,26 +17,10 @@ export class AgentEnv {
   keyFile: string;
   transport: 'ws' | 'http';
   intervalSecs: number;
-  healthIntervalSecs: number;
   /** Snapshots kept while the server is unreachable, oldest dropped first (agent-protocol.md §4). */
   queueMax: number;
   /** Snapshots per `ingest` message. */
   batchMax: number;
-  /** Empty = every interface. */
-  interfaces: string[];
-  /** Probe targets; null = detected from /proc/net/route and resolv.conf (§3.9). */
-  gateway: string | null;
-  dnsServer: string | null;
-  bandwidthAlertBytesPerSec: number;
-  packetCapture: boolean;
-  captureInterface: string;
-  hostname: string | null;
-  os: string | null;
-  hostIdFile: string;
-  procRoot: string;
-  sysRoot: string;
-  etcRoot: string;
-  hostRoot: string;
 }
 
 /** Every bad value at once, one line each; main.ts prints them and exits 1. */

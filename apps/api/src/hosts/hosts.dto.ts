@@ -1,6 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import type { Alert, DiskUsage, InterfaceMetric, ProcessBandwidth } from '@lib/wire-format';
 import { Clock } from '../common/clock';
+import type { HostSummaryRow } from '../database/repositories';
 import { param, parseInteger } from '../common/fields';
 import { HintedError } from '../common/hinted-error';
 import { parseInstant } from '../events/events.dto';
@@ -9,19 +10,7 @@ import { parseInstant } from '../events/events.dto';
 // seconds, as everywhere else in the API.
 
 /** One row of `GET /api/v1/hosts`: the host and the figures of its latest snapshot. */
-export interface HostSummary {
-  id: string;
-  hostname: string;
-  agentId: string | null;
-  embedded: boolean;
-  agentVersion: string;
-  lastSeenAt: number;
-  lastSnapshotAt: number | null;
-  cpuPct: number | null;
-  memUsedPct: number | null;
-  load1: number | null;
-  diskUsedPct: number | null;
-}
+export type HostSummary = HostSummaryRow;
 
 export interface HostDetail {
   host: HostSummary & { firstSeenAt: number; info: unknown; load5: number | null; load15: number | null };
