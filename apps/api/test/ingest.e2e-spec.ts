@@ -149,6 +149,18 @@ describe('POST /api/v1/ingest (wire-format.md §4)', () => {
     expect(await stored(hostId)).toBe(2);
   });
 
+  it("moves the agent's lastSeenAt forward with its host", async () => {
+    const { id, key } = await enroll();
+    const seen = async () =>
+      ((await app.request('GET', '/api/v1/agents')).json.agents as { id: string; lastSeenAt: number | null }[]).find(
+        (agent) => agent.id === id,
+      )?.lastSeenAt;
+    expect(await seen()).toBeNull();
+    const before = Math.floor(Date.now() / 1000);
+    expect((await post(key, request(randomUUID(), 'seen', [{ timestamp: at() }]))).status).toBe(200);
+    await eventually(async () => expect(await seen()).toBeGreaterThanOrEqual(before));
+  });
+
   describe('request-level failures answer {"error": ...} in the order of §4.2', () => {
     let key: string;
     const valid = () => request(randomUUID(), 'edge', [{ timestamp: at() }]);

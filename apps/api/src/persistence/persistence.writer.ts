@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
+  AgentsRepository,
   EventsRepository,
   HeartbeatHistoryRepository,
   HeartbeatsRepository,
@@ -23,6 +24,7 @@ export class PersistenceWriter {
     private readonly history: HeartbeatHistoryRepository,
     private readonly hosts: HostsRepository,
     private readonly snapshots: SnapshotsRepository,
+    private readonly agents: AgentsRepository,
   ) {}
 
   async write(batch: PersistenceBatch): Promise<void> {
@@ -33,8 +35,16 @@ export class PersistenceWriter {
       await this.history.insert(batch.history, tx);
       // `?? []`: jobs queued by a version without hosts and snapshots may still be waiting
       await this.hosts.upsert(batch.hosts ?? [], tx);
+      await this.agents.markSeen(seenAgents(batch), tx);
       // creates the batch's missing day partitions first, inside this transaction
       await this.snapshots.insert(batch.snapshots ?? [], tx);
     });
   }
+}
+
+/** An agent is last seen when any of its hosts was (a hello, an ingest). */
+function seenAgents(batch: PersistenceBatch): { agentId: string; at: number }[] {
+  return (batch.hosts ?? []).flatMap((host) =>
+    host.agentId === null ? [] : [{ agentId: host.agentId, at: host.seenAt }],
+  );
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Agent } from '../entities';
 
 /** What enrollment stores: the key only as its prefix and digest. */
@@ -59,6 +59,19 @@ export class AgentsRepository {
       .addSelect('agents.keyDigest')
       .where('agents.key_prefix = :keyPrefix', { keyPrefix })
       .getOne();
+  }
+
+  /** Moves `last_seen_at` forward (never back) for agents heard from: `seen` is epoch seconds per agent id. */
+  async markSeen(seen: { agentId: string; at: number }[], tx?: EntityManager): Promise<void> {
+    if (seen.length === 0) {
+      return;
+    }
+    await (tx ?? this.agents.manager).query(
+      `UPDATE agents a SET last_seen_at = greatest(a.last_seen_at, to_timestamp(t.at))
+       FROM (SELECT id, max(at) AS at FROM unnest($1::uuid[], $2::bigint[]) AS u(id, at) GROUP BY id) AS t
+       WHERE a.id = t.id`,
+      [seen.map((s) => s.agentId), seen.map((s) => s.at)],
+    );
   }
 
   /** Sets `revoked_at` once: revoking a revoked agent keeps the first time. */
