@@ -5,6 +5,7 @@ import { requireUplink } from './config/uplink';
 import { AGENT_VERSION } from './once.command';
 import { SamplerThread } from './sampler-thread';
 import { SendQueue } from './send-queue';
+import { LiveSettings, settingsChange } from './server-settings';
 import { ServerSettings } from './uplink.messages';
 import { Uplink } from './uplink.service';
 
@@ -14,8 +15,6 @@ export const EXIT_REFUSED = 3;
 const DRAIN_MS = 5000;
 /** Rates need two samples: the first real snapshot follows the priming one after this. */
 const PRIMING_MS = 1000;
-const MIN_INTERVAL_SECS = 10;
-const MAX_INTERVAL_SECS = 3600;
 
 /**
  * `run` (the default command): collection on its own timer into the bounded queue, the WebSocket uplink
@@ -25,7 +24,8 @@ const MAX_INTERVAL_SECS = 3600;
 export class RunCommand {
   private readonly logger = new Logger('Agent');
   private timer: NodeJS.Timeout | null = null;
-  private intervalSecs: number;
+  /** The env's values until the server sends its own. */
+  private readonly live: LiveSettings;
   private collecting = false;
   private primed = false;
   private stopping = false;
@@ -38,7 +38,11 @@ export class RunCommand {
     private readonly env: AgentEnv,
     private readonly sampler: SamplerThread,
   ) {
-    this.intervalSecs = env.intervalSecs;
+    this.live = {
+      intervalSecs: env.intervalSecs,
+      healthIntervalSecs: env.healthIntervalSecs,
+      bandwidthAlertBytesPerSec: env.bandwidthAlertBytesPerSec,
+    };
   }
 
   async run(): Promise<number> {
@@ -91,7 +95,7 @@ export class RunCommand {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
     try {
-      this.logger.log(`${AGENT_VERSION} starting: every ${this.intervalSecs} s to ${gatewayUrl}`);
+      this.logger.log(`${AGENT_VERSION} starting: every ${this.live.intervalSecs} s to ${gatewayUrl}`);
       uplink.start();
       // the priming sample holds the same guard as a cycle: two collections must never interleave on the thread
       this.collecting = true;
@@ -117,7 +121,7 @@ export class RunCommand {
   private arm(queue: SendQueue, uplink: Uplink): void {
     this.stopTimer();
     if (!this.stopping) {
-      this.timer = setTimeout(() => this.tick(queue, uplink), this.intervalSecs * 1000);
+      this.timer = setTimeout(() => this.tick(queue, uplink), this.live.intervalSecs * 1000);
     }
   }
 
@@ -149,24 +153,35 @@ export class RunCommand {
       .finally(() => (this.collecting = false));
   }
 
-  /** Server settings (welcome, settings_update); only the interval is applied live, re-arming the timer. */
+  /**
+   * Server settings (welcome, settings_update), applied live: the interval re-arms the timer, the health interval
+   * and the bandwidth threshold go to the collection thread. A welcome repeats them on every reconnect; only
+   * values that change anything are applied (and logged).
+   */
   private apply(settings: ServerSettings, rearm: () => void): void {
-    // interval_secs outside the agent's own bounds (collectors.md §1.4) is ignored rather than trusted
-    const secs = settings.interval_secs;
-    if (
-      typeof secs !== 'number' ||
-      !Number.isInteger(secs) ||
-      secs < MIN_INTERVAL_SECS ||
-      secs > MAX_INTERVAL_SECS ||
-      secs === this.intervalSecs
-    ) {
-      return;
+    const { changes, ignored } = settingsChange(settings, this.live);
+    ignored.forEach((line) => this.logger.warn(line));
+    Object.assign(this.live, changes);
+    const { intervalSecs, ...thread } = changes;
+    if (intervalSecs !== undefined) {
+      this.logger.log(`interval now ${intervalSecs} s (server setting)`);
+      // before the first real cycle the priming timer is still pending; it arms the new interval itself
+      if (this.timer !== null && this.primed) {
+        rearm();
+      }
     }
-    this.logger.log(`interval now ${secs} s (server setting)`);
-    this.intervalSecs = secs;
-    // before the first real cycle the priming timer is still pending; it arms the new interval itself
-    if (this.timer !== null && this.primed) {
-      rearm();
+    if (thread.healthIntervalSecs !== undefined) {
+      this.logger.log(`health checks now every ${thread.healthIntervalSecs} s (server setting)`);
+    }
+    if (thread.bandwidthAlertBytesPerSec !== undefined) {
+      this.logger.log(`bandwidth alert threshold now ${thread.bandwidthAlertBytesPerSec} B/s (server setting)`);
+    }
+    if (Object.keys(thread).length > 0) {
+      this.sampler
+        .reconfigure(thread)
+        .catch((error: unknown) =>
+          this.logger.error(`collection thread not reconfigured: ${String((error as Error)?.message ?? error)}`),
+        );
     }
   }
 }

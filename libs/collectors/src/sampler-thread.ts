@@ -2,7 +2,7 @@ import type { HostInfo } from '@lib/wire-format';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Sample, SamplerOptions } from './sampler';
+import type { LiveSamplerSettings, Sample, SamplerOptions } from './sampler';
 import type { SamplerReply, SamplerRequest } from './sampler.worker';
 
 /**
@@ -47,6 +47,14 @@ export class SamplerThread {
 
   async hostInfo(): Promise<HostInfo> {
     return (await this.call({ op: 'hostInfo' })) as HostInfo;
+  }
+
+  /**
+   * New settings for the running thread (a server's `settings_update`), applied from its next cycle on; resolves
+   * once the thread has them. The values must already be within the agent's bounds.
+   */
+  async reconfigure(settings: LiveSamplerSettings): Promise<void> {
+    await this.call({ op: 'reconfigure', settings });
   }
 
   /** Stops the capture and helper shells, then the thread. */

@@ -37,6 +37,9 @@ export interface SamplerOptions {
   hostRoot: string;
 }
 
+/** The settings a server may change on a running Sampler (agent-protocol.md §3, `settings_update`). */
+export type LiveSamplerSettings = Partial<Pick<SamplerOptions, 'healthIntervalSecs' | 'bandwidthAlertBytesPerSec'>>;
+
 export interface Sample {
   snapshot: Snapshot;
   /** False when any collector failed in this cycle (collectors.md §1.3). */
@@ -58,6 +61,7 @@ export class Sampler {
   private readonly lastLogged = new Map<string, number>();
   private health: HealthCollector | null = null;
   private lastHealthAt = -Infinity;
+  private healthIntervalSecs: number;
   private host: HostInfo | null = null;
   private started = false;
 
@@ -74,12 +78,26 @@ export class Sampler {
   ) {
     this.ownRunner = commands ? null : new ShellRunner();
     this.commands = commands ?? this.ownRunner!;
+    this.healthIntervalSecs = env.healthIntervalSecs;
     this.intel = new NetworkIntel({
       bandwidthThreshold: env.bandwidthAlertBytesPerSec,
       source: env.packetCapture
         ? new TcpdumpSource({ iface: env.captureInterface })
         : new ManualEventSource('unavailable'),
     });
+  }
+
+  /**
+   * Applies new settings from the next cycle on; the caller has checked their bounds. A new health interval
+   * counts from the last probe, so a shorter one can make the next cycle probe at once.
+   */
+  reconfigure(settings: LiveSamplerSettings): void {
+    if (settings.healthIntervalSecs !== undefined) {
+      this.healthIntervalSecs = settings.healthIntervalSecs;
+    }
+    if (settings.bandwidthAlertBytesPerSec !== undefined) {
+      this.intel.setBandwidthThreshold(settings.bandwidthAlertBytesPerSec);
+    }
   }
 
   /** Host identity and fixed facts, read once; uptime is refreshed on every call (§2.2). */
@@ -144,7 +162,7 @@ export class Sampler {
     const disk = await guard('disk', { disk_usage: null, disk_io: null }, async () =>
       collectDisk(fs, { proc: env.procRoot, sys: env.sysRoot, host: env.hostRoot }),
     );
-    const due = !skipHealth && now - this.lastHealthAt >= env.healthIntervalSecs * 1000;
+    const due = !skipHealth && now - this.lastHealthAt >= this.healthIntervalSecs * 1000;
     const health = due ? await this.probeHealth(now, guard) : null;
 
     this.intel.observeRates(

@@ -2,12 +2,14 @@
 // tens of them on a host with thousands of sockets) never hold the main event loop, which has an uplink or an
 // HTTP server to keep responsive (collectors.md §1.3: at most 5 ms). Costs about 1-2 ms of CPU per cycle.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Sampler, SamplerOptions } from './sampler';
+import { LiveSamplerSettings, Sampler, SamplerOptions } from './sampler';
 
 export interface SamplerRequest {
   id: number;
-  op: 'collect' | 'hostInfo' | 'stop';
+  op: 'collect' | 'hostInfo' | 'reconfigure' | 'stop';
   skipHealth?: boolean;
+  /** For `reconfigure`. */
+  settings?: LiveSamplerSettings;
 }
 
 /** Answers carry the request id; `warn` lines are the Sampler's, for the main thread's logger. */
@@ -25,6 +27,8 @@ parentPort?.on('message', (request: SamplerRequest) => {
         return sampler.collect(performance.now(), request.skipHealth === true);
       case 'hostInfo':
         return sampler.hostInfo();
+      case 'reconfigure':
+        return sampler.reconfigure(request.settings ?? {});
       case 'stop':
         return sampler.stop();
     }
