@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateAgentHealth, validateHostInfo, validateSnapshot } from '@lib/wire-format';
@@ -115,6 +115,54 @@ describe('watchtower-agent run and check', () => {
     expect(Date.now() - updatedAt).toBeGreaterThan(9000);
     expect(Date.now() - updatedAt).toBeLessThan(13_000);
     expect(next.connection).toBe(1);
+  });
+
+  it('applies a settings_update health interval and bandwidth threshold on the running collection thread', async () => {
+    // a sysfs tree of one interface whose rx counter the test moves: the rate is ours, not the host's traffic
+    const net = join(dir, 'sys/class/net/eth9');
+    mkdirSync(join(net, 'statistics'), { recursive: true });
+    writeFileSync(join(net, 'operstate'), 'up\n');
+    let rxBytes = 0;
+    writeFileSync(join(net, 'statistics/rx_bytes'), '0\n');
+    gateway.welcome = { settings: { interval_secs: 3600, health_interval_secs: 30 } };
+    const run = agent([], { SYS_ROOT: join(dir, 'sys') });
+    await gateway.nth('ingest');
+    // 10 kB between cycles milliseconds to seconds apart: far below the default 100 MB/s, far above 1 kB/s
+    const cycle = async (n: number) => {
+      rxBytes += 10_000;
+      writeFileSync(join(net, 'statistics/rx_bytes'), `${rxBytes}\n`);
+      gateway.send({ type: 'report_now' });
+      const ingest = await gateway.nth('ingest', n);
+      return { ingest, snapshot: (ingest.message.snapshots as Record<string, unknown>[])[0] };
+    };
+    for (const n of [2, 3]) {
+      const { snapshot } = await cycle(n);
+      expect(snapshot.interfaces).toEqual([expect.objectContaining({ name: 'eth9' })]);
+      expect(snapshot.alerts).toBeUndefined();
+    }
+
+    gateway.send({ type: 'settings_update', settings: { health_interval_secs: 5, bandwidth_alert_bytes_per_sec: 0 } });
+    gateway.send({
+      type: 'settings_update',
+      settings: { health_interval_secs: 15, bandwidth_alert_bytes_per_sec: 1000 },
+    });
+    await gateway.until(() => run.stderr().includes('bandwidth alert threshold now 1000 B/s'), 'the threshold line');
+    // the alert takes two cycles in a row over the new threshold
+    expect((await cycle(4)).snapshot.alerts).toBeUndefined();
+    const { ingest, snapshot } = await cycle(5);
+    expect(validateSnapshot(snapshot)).toMatchObject({ ok: true });
+    expect(snapshot.alerts).toEqual([
+      expect.objectContaining({ category: 'bandwidth', message: 'eth9: bandwidth threshold exceeded' }),
+    ]);
+    expect(ingest.connection).toBe(1);
+    const lines = run.stderr().split('\n');
+    expect(lines.filter((line) => line.includes("ignored the server's"))).toEqual([
+      expect.stringContaining("ignored the server's health_interval_secs 5: must be an integer between 15 and 3600"),
+      expect.stringContaining("ignored the server's bandwidth_alert_bytes_per_sec 0: must be an integer >= 1"),
+    ]);
+    expect(lines.filter((line) => line.includes('health checks now every'))).toEqual([
+      expect.stringContaining('health checks now every 15 s (server setting)'),
+    ]);
   });
 
   it('stops with a clear line and exit status 3 when the server revokes it (4001)', async () => {

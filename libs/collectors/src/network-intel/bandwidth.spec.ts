@@ -128,6 +128,21 @@ describe(BandwidthDetector.name, () => {
     expect(detector.observe(sample(2500, 0, 'new0'), 45_000)?.detail).toContain('(threshold: 2.0 KB/s)');
   });
 
+  it('fires, once lowered, on rates the old threshold let pass', () => {
+    const detector = new BandwidthDetector();
+    expect(
+      feed(detector, [
+        [5000, 0],
+        [5000, 0],
+        [5000, 0],
+      ]),
+    ).toEqual([]);
+    detector.setThreshold(1000);
+    // the count starts from the first sample over the new threshold, so the alert takes two more in a row
+    expect(detector.observe(sample(5000), 45_000)).toBeNull();
+    expect(detector.observe(sample(5000), 60_000)?.detail).toBe('RX: 5.0 KB/s, TX: 0 B/s (threshold: 1.0 KB/s)');
+  });
+
   it('never prints NaN or negative rates', () => {
     const detector = new BandwidthDetector(10);
     detector.observe(sample(Number.NaN, 15), 0);

@@ -142,6 +142,25 @@ describe(NetworkIntel.name, () => {
     expect(intel.snapshot().alerts).toEqual([]);
   });
 
+  it('raises a bandwidth alert, once the threshold is lowered, on rates that passed before', async () => {
+    const { clock, intel } = await started();
+    intel.setBandwidthThreshold(10_000);
+    const cycle = (): void => {
+      clock.advance(15_000);
+      intel.observeRates([{ iface: 'eth0', rxBps: 5000, txBps: 0 }]);
+      intel.tick();
+    };
+    cycle();
+    cycle();
+    expect(intel.snapshot().alerts).toEqual([]);
+    intel.setBandwidthThreshold(1000);
+    cycle();
+    cycle();
+    expect(intel.snapshot().alerts.map((a) => [a.category, a.message])).toEqual([
+      ['bandwidth', 'eth0: bandwidth threshold exceeded'],
+    ]);
+  });
+
   it('runs end to end on a tcpdump capture', async () => {
     const child = new FakeChild();
     const { spawner } = fakeSpawner(child, (c) => c.out(readPcapFixture('ethernet-ipv4')));
