@@ -48,7 +48,7 @@ describe('a real agent against a real API', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'error',
       AGENTS_INTERVAL_SECS: String(INTERVAL),
-      HEARTBEAT_STARTUP_GRACE_SECONDS: '0',
+      ALERT_ALLOW_PRIVATE_TARGETS: 'true', // the fake webhook receiver is on loopback
     });
   const startAgent = (key: string, hostname: string): ChildProcess =>
     run(AGENT, ['run'], {
