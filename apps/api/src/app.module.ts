@@ -15,6 +15,7 @@ import { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { EmbeddedCollectorWorkerModule } from './embedded/embedded-collector.module';
 import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
 import { HeartbeatModule, HeartbeatWorkerModule } from './heartbeat/heartbeat.module';
 import { HostsModule, HostsWorkerModule } from './hosts/hosts.module';
 import { InfoModule } from './info/info.module';
@@ -61,6 +62,7 @@ export class AppModule {
         AgentsGatewayModule,
         IngestModule,
         HostsModule,
+        HealthModule,
         ...(env.role === 'api' ? [] : WORKER_MODULES),
       ],
       providers: [

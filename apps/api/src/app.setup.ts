@@ -11,9 +11,13 @@ import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { PersistenceProcessor } from './persistence/persistence.processor';
 import { PingsProcessor } from './pings/pings.processor';
 import { mountBullBoard } from './bullboard/bullboard';
+import { AuthThrottle } from './common/auth-throttle';
+import { trustFunction } from './common/client-address';
 import { EdgeHooks } from './common/edge-hooks';
 import { serializeEnvelope } from './common/envelope';
 import { registerLegacyBodyParsers } from './common/legacy-body';
+import { installLingeringClose } from './common/lingering-close';
+import { MAX_SERVICE } from './common/fields';
 import { QUEUE } from './common/queues';
 import { RouteIndex } from './common/route-index';
 import { Env } from './config/env';
@@ -27,10 +31,13 @@ export function createAdapter(env: Env): FastifyAdapter {
   return new FastifyAdapter({
     ...tls,
     bodyLimit: env.bodyLimitBytes,
-    trustProxy: env.trustProxy,
+    // never `true`: only the configured proxies' X-Forwarded-For entries count (client-address.ts)
+    trustProxy: env.trustProxy === false ? false : trustFunction(env.trustProxy),
     // Requests carry their id into `internal error (ref <id>)` and the log line behind it.
     genReqId: () => Math.random().toString(36).slice(2, 12),
     forceCloseConnections: 'idle',
+    // Services are up to 255 characters (§3.8), 12 once URL-encoded when each is a 4-byte UTF-8 character
+    routerOptions: { maxParamLength: MAX_SERVICE * 12 },
   });
 }
 
@@ -55,6 +62,7 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
   // than a Nest interceptor keeps rxjs off the hot path; errors arrive here already serialized.
   fastify.setReplySerializer((payload) => serializeEnvelope({ ...(payload as object), result: 200 }));
   app.get(EdgeHooks).install(fastify);
+  installLingeringClose(fastify);
   app.enableCors({
     origin: env.corsOrigins.includes('*') ? '*' : env.corsOrigins,
     methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
@@ -62,7 +70,7 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
     optionsSuccessStatus: 204,
   });
   const queues = Object.values(QUEUE).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
-  await mountBullBoard(fastify, queues, env.password);
+  await mountBullBoard(fastify, queues, env.adminPassword, '/bullboard', app.get(AuthThrottle));
   await app.init();
   logQueueErrors(app, queues, env.role === 'api' ? [] : WORKER_PROCESSORS);
 }

@@ -58,7 +58,7 @@ describe('agent WebSocket gateway /api/v1/agents/ws (agent-protocol.md §2-§3)'
     });
 
     it('AGENTS_REQUIRE_TLS: plain ws gets 426; a trusted proxy saying https is let through as wss', async () => {
-      const strict = await stores.start({ ...LOOPBACK, AGENTS_REQUIRE_TLS: 'true', TRUST_PROXY: 'true' });
+      const strict = await stores.start({ ...LOOPBACK, AGENTS_REQUIRE_TLS: 'true', TRUST_PROXY: '127.0.0.1' });
       const { id, key } = await enroll(strict);
       expect(await rawUpgrade(strict, [`Authorization: Bearer ${key}`])).toMatch(
         /^HTTP\/1\.1 426 Upgrade Required\r\n/,

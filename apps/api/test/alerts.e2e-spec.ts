@@ -77,13 +77,16 @@ describe('alert delivery through real providers (issue #3)', () => {
     expect(form.get('message')).toContain('The service po is not pulsing since');
   });
 
-  it('signs webhook payloads with HMAC-SHA256 over the raw body', async () => {
+  // changed by design (replay protection): the signature covers "<timestamp>.<raw body>"
+  it('signs webhook payloads with HMAC-SHA256 over the timestamp and the raw body', async () => {
     const { expected } = await pulse('hooked', 'webhook', `${fake.url}/hook`);
     const [request] = await eventually(async () => {
       expect(fake.on('/hook')).toHaveLength(1);
       return fake.on('/hook');
     }, 6000);
-    const signature = createHmac('sha256', SECRET).update(request.raw).digest('hex');
+    const timestamp = Number(request.headers['x-watchtower-timestamp']);
+    expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(300);
+    const signature = createHmac('sha256', SECRET).update(`${timestamp}.${request.raw}`).digest('hex');
     expect(request.headers['x-watchtower-signature']).toBe(`sha256=${signature}`);
     const payload = JSON.parse(request.raw);
     expect(payload).toMatchObject({ kind: 'down', service: 'hooked', title: 'Service hooked has not pulsed' });

@@ -133,6 +133,7 @@ export class TestStores {
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: this.redisPrefix,
       LOG_LEVEL: 'error',
+      ALERT_ALLOW_PRIVATE_TARGETS: 'true', // FakeProviders listens on loopback
       ...overrides,
     };
   }

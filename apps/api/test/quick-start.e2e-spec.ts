@@ -1,11 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
+import { Client } from 'pg';
 import { eventually, PASSWORD } from './app';
 import { allJobs } from './jobs';
 import { createDatabase, dropRedisPrefix, freePort, TEST_REDIS_URL, uniqueName } from './stores';
+
+// NODE_ENV=production refuses passwords under 16 characters
+const PRODUCTION_PASSWORD = `${PASSWORD} in production`;
 
 const ROOT = resolve(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/api/src/main.js');
@@ -136,7 +141,7 @@ describe('two real API processes on the same PostgreSQL and Redis', () => {
     const prefix = uniqueName('t');
     const env = {
       NODE_ENV: 'production',
-      WATCHTOWER_PASSWORD: PASSWORD,
+      WATCHTOWER_PASSWORD: PRODUCTION_PASSWORD,
       DATABASE_URL: db.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
@@ -155,7 +160,7 @@ describe('two real API processes on the same PostgreSQL and Redis', () => {
         Array.from({ length: 200 }, async (_, i) => {
           const res = await fetch(`http://127.0.0.1:${ports[i % 2]}/heartbeat`, {
             method: 'POST',
-            headers: { password: PASSWORD },
+            headers: { password: PRODUCTION_PASSWORD },
             body: JSON.stringify({ service: `proc-${i}`, alertType: 'log', alertTarget: 'ops', nextIn: 1 }),
           });
           expect(res.status).toBe(200);
@@ -172,6 +177,59 @@ describe('two real API processes on the same PostgreSQL and Redis', () => {
       expect(await stop(second.child)).toBe(0);
       await dropRedisPrefix(prefix);
       await db.drop();
+    }
+  }, 90_000);
+});
+
+/** The first reply line of a Redis server to an inline command from a client that sent no AUTH. */
+async function anonymousRedisReply(port: number, command: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    socket.on('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) {
+        socket.destroy();
+        done(reply.split('\r\n')[0]);
+      }
+    });
+    socket.on('error', fail);
+  });
+}
+
+describe('the quick-start stores', () => {
+  it('refuse clients without their generated passwords, and an existing ./data is made owner-only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wt-quickauth-'));
+    // a ./data left readable by an older version or a loose umask
+    mkdirSync(join(dir, 'data'), { mode: 0o755 });
+    writeFileSync(join(dir, 'data/password'), 'an-older-password-0123\n');
+    chmodSync(join(dir, 'data'), 0o755);
+    chmodSync(join(dir, 'data/password'), 0o644);
+    const port = await freePort();
+    const api = start(dir, port);
+    try {
+      await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/hello`)).status).toBe(403), 60_000);
+      expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
+      for (const file of ['password', 'redis-password', 'postgres-password', 'redis/redis.conf']) {
+        expect([file, statSync(join(dir, 'data', file)).mode & 0o777]).toEqual([file, 0o600]);
+      }
+      const redisPort = Number(/private redis-server listening on 127\.0\.0\.1:(\d+)/.exec(api.output())?.[1]);
+      const pgPort = Number(/embedded PostgreSQL \(PGlite\) listening on 127\.0\.0\.1:(\d+)/.exec(api.output())?.[1]);
+      expect(await anonymousRedisReply(redisPort, 'FLUSHALL')).toMatch(/^-NOAUTH/);
+      const guess = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'postgres' });
+      await expect(guess.connect()).rejects.toMatchObject({ code: '28P01' });
+      await guess.end().catch(() => undefined);
+      // the generated passwords stay out of the output
+      for (const file of ['redis-password', 'postgres-password']) {
+        expect(api.output()).not.toContain(readFileSync(join(dir, 'data', file), 'utf8').trim());
+      }
+      // and the app itself, holding them, works
+      const password = readFileSync(join(dir, 'data/password'), 'utf8').trim();
+      expect((await fetch(`http://127.0.0.1:${port}/hello`, { headers: { password } })).status).toBe(200);
+    } finally {
+      expect(await stop(api.child)).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
 });

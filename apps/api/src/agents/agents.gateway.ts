@@ -16,6 +16,7 @@ import { AgentConnection, ConnectionDeps } from './agent-connection';
 import { AgentCommands } from './agents.commands';
 import { AgentsRegistry } from './agents.registry';
 import { AgentsService } from './agents.service';
+import { clientAddress as trustedClientAddress, ProxyTrust, trustFunction } from '../common/client-address';
 
 // A thin gateway of our own on `ws` (noServer mode on Fastify's HTTP server) rather than @nestjs/websockets:
 // Nest's ws adapter completes the handshake before any guard runs, so a bad key could only be answered by
@@ -156,17 +157,17 @@ function firstForwarded(value: string | string[] | undefined): string | undefine
   return text?.split(',')[0]?.trim() || undefined;
 }
 
-/** The address the throttle counts: the proxy's client only when the proxy is trusted (as Fastify's request.ip). */
-function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? firstForwarded(request.headers['x-forwarded-for']) : undefined;
-  return forwarded ?? request.socket.remoteAddress ?? 'unknown';
+/** The address the throttle counts, as Fastify's request.ip: only trusted proxies' X-Forwarded-For entries count. */
+function clientAddress(request: IncomingMessage, trustProxy: ProxyTrust): string {
+  return trustedClientAddress(request, trustFunction(trustProxy));
 }
 
-function isSecure(request: IncomingMessage, trustProxy: boolean): boolean {
+function isSecure(request: IncomingMessage, trustProxy: ProxyTrust): boolean {
   if ((request.socket as TLSSocket).encrypted) {
     return true;
   }
-  return trustProxy && firstForwarded(request.headers['x-forwarded-proto'])?.toLowerCase() === 'https';
+  const fromProxy = trustFunction(trustProxy)(request.socket.remoteAddress ?? '', 0);
+  return fromProxy && firstForwarded(request.headers['x-forwarded-proto'])?.toLowerCase() === 'https';
 }
 
 /** A real HTTP response on the raw socket, then the socket is gone: no WebSocket is ever established. */

@@ -1,8 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { withDeadline } from '../common/hinted-error';
+import { Env } from '../config/env';
 import { EventsRepository } from '../database/repositories';
 import { AlertChannels } from './alert-channels';
 import { AlertContext, AlertJob } from './alerts.types';
+import { RelayLimits } from './relay-limits';
 
 /** How many deliveries one channel may run at once in this process: a slow provider never starves the others. */
 const PER_CHANNEL = 10;
@@ -22,6 +25,8 @@ export class AlertDelivery {
   constructor(
     private readonly channels: AlertChannels,
     private readonly events: EventsRepository,
+    private readonly limits: RelayLimits,
+    private readonly env: Env,
   ) {}
 
   useHostContext(provider: HostContext): void {
@@ -40,6 +45,10 @@ export class AlertDelivery {
       await job.moveToDelayed(Date.now() + STEP_ASIDE_MS, token);
       throw new DelayedError();
     }
+    if (job.attemptsMade === 0) {
+      // alerts are counted, not attempts: a retry of an admitted alert is not a new relay
+      await this.limits.admit(job.data);
+    }
     this.busy.set(type, running + 1);
     try {
       await channel.send({ ...job.data, context: await this.context(job.data) });
@@ -52,11 +61,28 @@ export class AlertDelivery {
     if (alert.kind === 'event') {
       return alert.context;
     }
-    const context: AlertContext = { ...alert.context, recentEvents: await this.events.recent(alert.service, 5) };
-    const host = await this.hostContext?.(alert.service);
+    const context: AlertContext = { ...alert.context };
+    // Both reads go to PostgreSQL: while it is down the alert goes out without them rather than not at all.
+    const [events, host] = await Promise.all([
+      this.optional(this.events.recent(alert.service, 5), 'recent events', alert),
+      this.optional(this.hostContext?.(alert.service) ?? Promise.resolve(undefined), 'host figures', alert),
+    ]);
+    if (events !== undefined) {
+      context.recentEvents = events;
+    }
     if (host) {
       context.host = host;
     }
     return context;
+  }
+
+  /** The value, or undefined (with a log line) when it fails or takes longer than ALERT_CONTEXT_TIMEOUT_MS. */
+  private async optional<T>(read: Promise<T>, what: string, alert: AlertJob): Promise<T | undefined> {
+    try {
+      return await withDeadline(read, this.env.alertContextTimeoutMs, what);
+    } catch (error) {
+      this.logger.warn(`alert "${alert.title}" sent without its ${what}: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 }

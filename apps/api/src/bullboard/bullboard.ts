@@ -4,13 +4,19 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthThrottle } from '../common/auth-throttle';
 
 const REALM = 'Basic realm="Watchtower Bull Board", charset="UTF-8"';
 const UNAUTHORIZED_BODY = '{"hint":"bull board needs the admin password","result":401}';
 const NOT_FOUND_BODY = '{"hint":"no such bull board page","result":404}';
+const BLOCKED_BODY = '{"hint":"too many failed authentications, retry later","result":429}';
+
+/** The failed-authentication throttle every door shares (AuthThrottle); the board spends it on wrong passwords. */
+export type BoardThrottle = Pick<AuthThrottle, 'attempt' | 'blockedFor'>;
 
 /**
- * Mounts Bull Board over `queues` under `basePath`, behind HTTP basic auth (any user name, `password`).
+ * Mounts Bull Board over `queues` under `basePath`, behind HTTP basic auth (any user name, `password`),
+ * throttled by `throttle` when given.
  * Everything lives in one encapsulated plugin, so its auth hook, JSON parser and 404 handler never touch
  * the other routes of `fastify`. Call it before the instance is ready (before `listen` or Nest's `init`).
  */
@@ -19,6 +25,7 @@ export async function mountBullBoard(
   queues: Queue[],
   password: string,
   basePath = '/bullboard',
+  throttle?: BoardThrottle,
 ): Promise<void> {
   if (password === '') {
     throw new Error('mountBullBoard: the admin password must not be empty');
@@ -37,8 +44,28 @@ export async function mountBullBoard(
       // Runs for the HTML, the static files, the JSON API and this scope's 404s alike.
       board.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         const given = basicAuthPassword(request.headers.authorization);
-        if (given !== undefined && timingSafeEqual(sha256(given), expected)) {
-          return;
+        const matches = (): boolean => given !== undefined && timingSafeEqual(sha256(given), expected);
+        // A request without credentials is the browser asking for the challenge, not a guess: it spends nothing
+        let retryAfter = 0;
+        if (throttle === undefined) {
+          if (matches()) {
+            return;
+          }
+        } else if (given === undefined) {
+          retryAfter = await throttle.blockedFor(request.ip);
+        } else {
+          const verdict = await throttle.attempt(request.ip, matches);
+          if (verdict.outcome === 'allowed') {
+            return;
+          }
+          retryAfter = verdict.outcome === 'blocked' ? verdict.retryAfter : 0;
+        }
+        if (retryAfter > 0) {
+          return reply
+            .code(429)
+            .header('retry-after', String(retryAfter))
+            .type('application/json; charset=utf-8')
+            .send(BLOCKED_BODY);
         }
         return reply
           .code(401)

@@ -40,17 +40,19 @@ export class EdgeHooks {
       await reply.redirect('/gui', 302);
       return;
     }
-    const blocked = await this.throttle.blockedFor(request.ip);
-    if (blocked > 0) {
-      throw new HintedError(429, 'too many requests', { 'retry-after': String(blocked) });
+    let hint = 'bad password';
+    const verdict = await this.throttle.attempt(request.ip, () => {
+      if (header === undefined) {
+        hint = 'missing password';
+        return false;
+      }
+      return !Array.isArray(header) && passwordMatches(header, this.expected);
+    });
+    if (verdict.outcome === 'blocked') {
+      throw new HintedError(429, 'too many requests', { 'retry-after': String(verdict.retryAfter) });
     }
-    if (header === undefined) {
-      await this.throttle.recordFailure(request.ip);
-      throw new HintedError(403, 'missing password');
-    }
-    if (Array.isArray(header) || !passwordMatches(header, this.expected)) {
-      await this.throttle.recordFailure(request.ip);
-      throw new HintedError(403, 'bad password');
+    if (verdict.outcome === 'refused') {
+      throw new HintedError(403, hint);
     }
   }
 }

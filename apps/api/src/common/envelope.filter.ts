@@ -8,6 +8,27 @@ import { RouteIndex } from './route-index';
 const logger = new Logger('Errors');
 
 /**
+ * Logged text that came from a client (service names, messages, targets) on one line: a CR or LF in it would
+ * otherwise start a forged log line. Backslashes are doubled too, so an escape cannot be faked either.
+ */
+export function oneLine(text: string): string {
+  return text.replace(
+    /[\\\r\n\u2028\u2029]/g,
+    (c) => ({ '\\': '\\\\', '\r': '\\r', '\n': '\\n' })[c] ?? `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+}
+
+/** An error's message on one line, then its stack frames (whose lines are ours, not a client's). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) {
+    return oneLine(String(error));
+  }
+  const stack = error.stack ?? '';
+  const frames = stack.indexOf('\n    at ');
+  return `${error.name}: ${oneLine(error.message)}${frames >= 0 ? stack.slice(frames) : ''}`;
+}
+
+/**
  * Turns any failure into the envelope with a real status (§3.7). Nest routes Fastify's errors (body
  * limit, parsing, onRequest hooks, unmatched routes) through its exception layer, so they arrive here too.
  */
@@ -46,10 +67,10 @@ function classify(
     return { status: error.getStatus(), hint: error.message, headers: {} };
   }
   if (isStoreDown(error)) {
-    logger.error(`store unavailable (ref ${request.id}): ${(error as Error).message}`);
+    logger.error(`store unavailable (ref ${request.id}): ${oneLine((error as Error).message)}`);
     return { status: 503, hint: 'unavailable, retry later', headers: { 'retry-after': '5' } };
   }
-  logger.error(`internal error (ref ${request.id}): ${(error as Error)?.stack ?? String(error)}`);
+  logger.error(`internal error (ref ${request.id}): ${describe(error)}`);
   return { status: 500, hint: `internal error (ref ${request.id})`, headers: {} };
 }
 

@@ -1,5 +1,6 @@
 import {
   field,
+  integerText,
   isHumanDates,
   isPresent,
   last,
@@ -56,6 +57,23 @@ describe(toTruncated.name, () => {
     expect([60.9, '60.5', ' +60 ', '-0.5'].map(toTruncated)).toEqual([60, 60, 60, 0]);
     expect(Object.is(toTruncated(-0.5), 0)).toBe(true);
     expect([Infinity, true, '1e3', '.5', '60.', [60]].map(toTruncated)).toEqual(Array(6).fill(undefined));
+  });
+
+  it('reads decimal text by its digits, never through float rounding', () => {
+    expect(toTruncated('60.9999999999999999')).toBe(60);
+    expect(toTruncated('-60.9999999999999999')).toBe(-60);
+    expect(Object.is(toTruncated('-0.9'), 0)).toBe(true);
+    expect(toTruncated('\t 31536000.99999999999 \t')).toBe(31536000);
+  });
+
+  it('trims ASCII whitespace only, and takes ASCII digits only', () => {
+    const refused = ['\u00a05', '5\u00a0', '\u20035', '\u0665', '５', '\ufeff5', '\u30005'];
+    expect(refused.map(toTruncated)).toEqual(Array(refused.length).fill(undefined));
+    expect(refused.map(integerText)).toEqual(Array(refused.length).fill(undefined));
+    expect(['\n5', '5\r\n'].map(toTruncated)).toEqual([undefined, undefined]);
+    // §7.2's level pattern allows any ASCII whitespace
+    expect([' 7 ', '\t-7\n', '+0'].map(integerText)).toEqual([7, -7, 0]);
+    expect(integerText('7.5')).toBeUndefined();
   });
 });
 

@@ -46,15 +46,31 @@ export function tooLong(text: string, max: number): boolean {
   return text.length > max && text.length - (text.match(/[\ud800-\udbff][\udc00-\udfff]/g)?.length ?? 0) > max;
 }
 
+// ASCII only: JavaScript's `\s` also matches U+00A0, U+2003, U+FEFF... so "\u00a05" would read as 5.
+// §5.2 step 6 allows surrounding spaces (and tabs); §7.2's level pattern any ASCII whitespace.
+const DECIMAL_TEXT = /^[ \t]*([+-]?)([0-9]+)(?:\.[0-9]+)?[ \t]*$/;
+const INTEGER_TEXT = /^[\t\n\v\f\r ]*([+-]?)([0-9]+)[\t\n\v\f\r ]*$/;
+
 /** The §5.2 step 6 number rule, shared by nextIn and repeatEvery: undefined when the value is not a number. */
 export function toTruncated(value: unknown): number | undefined {
   if (typeof value === 'number') {
     return Number.isFinite(value) ? Math.trunc(value) + 0 : undefined;
   }
-  if (typeof value === 'string' && /^\s*[+-]?\d+(?:\.\d+)?\s*$/.test(value)) {
-    return Math.trunc(Number(value)) + 0;
+  return typeof value === 'string' ? fromDigits(DECIMAL_TEXT.exec(value)) : undefined;
+}
+
+/** The decimal text of an integer, surrounded by ASCII whitespace at most (§7.2); undefined otherwise. */
+export function integerText(value: string): number | undefined {
+  return fromDigits(INTEGER_TEXT.exec(value));
+}
+
+// Truncation keeps the integer digits: Number('60.9999999999999999') rounds to 61 before any Math.trunc.
+function fromDigits(match: RegExpExecArray | null): number | undefined {
+  if (match === null) {
+    return undefined;
   }
-  return undefined;
+  const magnitude = Number(match[2]);
+  return match[1] === '-' ? 0 - magnitude + 0 : magnitude;
 }
 
 /** A repeated query key counts by its last value. */

@@ -31,11 +31,24 @@ export function workerConnection(queueConnection: RedisOptions): RedisOptions {
   };
 }
 
+/**
+ * Stalled-job recovery: a job held by a process that died is taken back once its lock expires and the next
+ * stalled check of any worker runs, so within LOCK_DURATION_MS + STALLED_INTERVAL_MS (10 s, BullMQ's
+ * defaults give 30-60 s). The lock is renewed every 2.5 s, so only an event loop blocked for 5 s loses a
+ * live job's lock; then the job runs twice, which every processor tolerates (idempotent writes, alerts
+ * deduplicated by job id). A job that stalls MAX_STALLED_COUNT times in a row (it kills its worker) fails.
+ */
+export const STALL_RECOVERY = { lockDuration: 5000, stalledInterval: 5000, maxStalledCount: 3 } as const;
+
 // @nestjs/bullmq hands each @Processor worker its queue's connection options (BullExplorer.handleProcessor):
 // without this class the workers would fail fast like the producers.
 class QueueWorker extends Worker {
   constructor(name: string, processor: Processor, opts: WorkerOptions) {
-    super(name, processor, { ...opts, connection: workerConnection(opts.connection as RedisOptions) });
+    super(name, processor, {
+      ...STALL_RECOVERY,
+      ...opts,
+      connection: workerConnection(opts.connection as RedisOptions),
+    });
   }
 }
 

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ProxyTrust, trustFunction } from '../common/client-address';
 import { Env, EnvError } from './env';
+
+export const MIN_PRODUCTION_PASSWORD = 16;
 
 // The kinds of variable (integer, boolean, URL...) and their messages; env.table.ts says which kind each
 // variable is. A rule gets the trimmed, non-empty value and the settings of the rows above it.
@@ -83,7 +86,8 @@ export function url(...schemes: string[]): Rule<string> {
     try {
       parsed = new URL(value);
     } catch {
-      throw new EnvError(`${name} must be a URL (got "${value}")`);
+      // the userinfo of a database or SMTP URL is a password: never echo it
+      throw new EnvError(`${name} must be a URL (got "${value.replace(/\/\/.*@/s, '//***@')}")`);
     }
     if (!schemes.includes(parsed.protocol.replace(/:$/, ''))) {
       throw new EnvError(`${name} must be a ${schemes.join(' or ')} URL (got "${parsed.protocol}")`);
@@ -149,5 +153,51 @@ export function matches(pattern: RegExp, rule: string): Check<string> {
 export const directoryIfExists: Check<string> = (path, name) => {
   if (existsSync(path) && !statSync(path).isDirectory()) {
     throw new EnvError(`${name} must be a directory (got "${path}")`);
+  }
+};
+
+/**
+ * TRUST_PROXY: `false` (the socket's address), a hop count, or the proxies' addresses and CIDRs. `true` would
+ * trust every X-Forwarded-For hop, so it is refused with what to write instead.
+ */
+export const proxyTrust: Rule<ProxyTrust> = (value, name) => {
+  const lower = value.toLowerCase();
+  if (['false', '0', 'no', 'off'].includes(lower)) {
+    return false;
+  }
+  if (['true', 'yes', 'on', '*', 'all'].includes(lower)) {
+    throw new EnvError(
+      `${name}=${value} would trust every X-Forwarded-For hop, so clients could choose their own address: ` +
+        `list your proxies (${name}=10.0.0.1,192.168.0.0/16) or give the number of proxy hops (${name}=1)`,
+    );
+  }
+  if (/^[0-9]+$/.test(value)) {
+    return int(1, 100)(value, name, new Env());
+  }
+  const proxies = value.split(',').map((item) => item.trim());
+  try {
+    trustFunction(proxies);
+  } catch (error) {
+    throw new EnvError(
+      `${name} must be a hop count or a comma-separated list of addresses and CIDRs: ${(error as Error).message}`,
+    );
+  }
+  return proxies;
+};
+
+/** Production refuses guessable passwords, the shared one and the admin one (the row of ADMIN_PASSWORD). */
+export const productionPasswords: Check<string> = (adminPassword, name, env) => {
+  if (env.nodeEnv !== 'production') {
+    return;
+  }
+  for (const [variableName, password] of [
+    ['WATCHTOWER_PASSWORD', env.password],
+    [name, adminPassword],
+  ]) {
+    if ([...password].length < MIN_PRODUCTION_PASSWORD) {
+      throw new EnvError(
+        `${variableName} must be at least ${MIN_PRODUCTION_PASSWORD} characters with NODE_ENV=production`,
+      );
+    }
   }
 };

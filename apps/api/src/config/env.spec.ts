@@ -64,6 +64,39 @@ describe(validateEnv.name, () => {
     );
   });
 
+  it('trusts a proxy list or a hop count, never every hop', () => {
+    expect(validateEnv(base).trustProxy).toBe(false);
+    expect(validateEnv({ ...base, TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+    ]);
+    expect(validateEnv({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(validateEnv({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(() => validateEnv({ ...base, TRUST_PROXY: 'true' })).toThrow(
+      'TRUST_PROXY=true would trust every X-Forwarded-For hop, so clients could choose their own address: ' +
+        'list your proxies (TRUST_PROXY=10.0.0.1,192.168.0.0/16) or give the number of proxy hops (TRUST_PROXY=1)',
+    );
+    expect(() => validateEnv({ ...base, TRUST_PROXY: '0.0.0.0/0' })).toThrow(/^TRUST_PROXY must be a hop count/);
+    expect(() => validateEnv({ ...base, TRUST_PROXY: 'proxy.local' })).toThrow(/^TRUST_PROXY must be a hop count/);
+  });
+
+  it('gives Bull Board the shared password unless ADMIN_PASSWORD is set', () => {
+    expect(validateEnv(base).adminPassword).toBe('secret');
+    expect(validateEnv({ ...base, ADMIN_PASSWORD: 'board only' }).adminPassword).toBe('board only');
+  });
+
+  it('refuses production passwords under 16 characters', () => {
+    const production = { ...base, NODE_ENV: 'production', WATCHTOWER_PASSWORD: 'sixteen chars ok' };
+    expect(validateEnv(production).adminPassword).toBe('sixteen chars ok');
+    expect(() => validateEnv({ ...production, WATCHTOWER_PASSWORD: 'fifteen chars!!' })).toThrow(
+      'WATCHTOWER_PASSWORD must be at least 16 characters with NODE_ENV=production',
+    );
+    expect(() => validateEnv({ ...production, ADMIN_PASSWORD: 'short' })).toThrow(
+      'ADMIN_PASSWORD must be at least 16 characters with NODE_ENV=production',
+    );
+    expect(validateEnv({ ...base, ADMIN_PASSWORD: 'short' }).adminPassword).toBe('short');
+  });
+
   it('fills ping defaults, including the short timeout of frequent monitors', () => {
     const env = validateEnv({
       ...base,

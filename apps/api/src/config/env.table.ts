@@ -17,6 +17,8 @@ import {
   matches,
   oneOf,
   pemFile,
+  productionPasswords,
+  proxyTrust,
   required,
   Rule,
   settle,
@@ -67,6 +69,8 @@ const ENV_TABLE = {
   password: variable('WATCHTOWER_PASSWORD', required, text),
   databaseUrl: variable('DATABASE_URL', required, url('postgres', 'postgresql')),
   redisUrl: variable('REDIS_URL', required, url('redis', 'rediss')),
+  /** Bull Board's basic auth (it can obliterate queues and add jobs); checked after the stores, as both passwords. */
+  adminPassword: variable('ADMIN_PASSWORD', (env: Env): string => env.password, text, productionPasswords),
   /** Prefix of every Redis key and BullMQ queue, so several installations (or test files) share one Redis. */
   redisPrefix: variable(
     'REDIS_PREFIX',
@@ -79,7 +83,7 @@ const ENV_TABLE = {
   /** GUI_VERSION overrides the release version for console reloads. */
   guiVersion: variable('GUI_VERSION', RELEASE_VERSION, text),
   corsOrigins: variable('CORS_ORIGINS', ['*'], list),
-  trustProxy: variable('TRUST_PROXY', false, bool),
+  trustProxy: variable('TRUST_PROXY', false, proxyTrust),
   bodyLimitBytes: variable('BODY_LIMIT_BYTES', 1048576, int(1024, 64 * 1048576)),
   authFailuresPerMinute: variable('AUTH_FAILURES_PER_MINUTE', 20, int(0, 1_000_000)),
   alertsEnabled: variable('ALERTS_ENABLED', true, bool),
@@ -93,13 +97,29 @@ const ENV_TABLE = {
   smtpUrl: variable('SMTP_URL', null, url('smtp', 'smtps')),
   mailFrom: variable('MAIL_FROM', 'watchtower@localhost', text),
   webhookSecret: variable('WEBHOOK_SECRET', null, text),
+  /** Deliver webhook and Slack alerts to loopback and private addresses too (intranet setups; tests). */
+  alertAllowPrivateTargets: variable('ALERT_ALLOW_PRIVATE_TARGETS', false, bool),
+  /** How long a delivery waits for its recent events and host figures before sending without them. */
+  alertContextTimeoutMs: variable('ALERT_CONTEXT_TIMEOUT_MS', 2000, int(100, 60_000)),
+  /** Most addresses one mail target may name, so the server is no mailing-list relay. */
+  alertMaxRecipients: variable('ALERT_MAX_RECIPIENTS', 10, int(1, 1000)),
+  /** When set, every mail recipient must be in one of these domains (comma-separated). */
+  alertAllowedDomains: variable('ALERT_ALLOWED_DOMAINS', [], list),
+  /** Mail and Pushover alerts per target, and per service, in 10 minutes; 0 turns the limit off. */
+  alertRatePerTarget: variable('ALERT_RATE_PER_TARGET', 30, int(0, 1_000_000)),
+  alertRatePerService: variable('ALERT_RATE_PER_SERVICE', 30, int(0, 1_000_000)),
   /** Where people reach this server (links in alerts). */
   publicUrl: variable('PUBLIC_URL', localUrl, publicUrl),
   heartbeatHistory: variable('HEARTBEAT_HISTORY', false, bool),
   heartbeatRepeatEvery: variable('HEARTBEAT_REPEAT_EVERY', 0, int(0, 31536000), offOrAtLeastAMinute),
+  /** Jobs waiting in the persistence queue (each up to 1,000 rows) past which writes answer 503 + Retry-After. */
+  persistenceBacklogLimit: variable('PERSISTENCE_BACKLOG_LIMIT', 100_000, int(1, 100_000_000)),
   heartbeatMaxServices: variable('HEARTBEAT_MAX_SERVICES', 1_000_000, int(1, 100_000_000)),
   heartbeatPurgeCancelledAfterDays: variable('HEARTBEAT_PURGE_CANCELLED_AFTER_DAYS', 0, int(0, 36500)),
   heartbeatStartupGraceSeconds: variable('HEARTBEAT_STARTUP_GRACE_SECONDS', 60, int(0, 86400)),
+  /** Unpaged heartbeat listings of at least HEARTBEAT_LIST_LARGE_FROM records under way at once, per process. */
+  heartbeatListMaxConcurrent: variable('HEARTBEAT_LIST_MAX_CONCURRENT', 2, int(1, 1000)),
+  heartbeatListLargeFrom: variable('HEARTBEAT_LIST_LARGE_FROM', 5000, int(1, 100_000_000)),
   eventsMaxLimit: variable('EVENTS_MAX_LIMIT', 10000, int(1, 100000)),
   eventsDefaultLimit: variable('EVENTS_DEFAULT_LIMIT', 1000, int(1, eventsMaxLimit)),
   eventsRetentionDays: variable('EVENTS_RETENTION_DAYS', 0, int(0, 36500)),
@@ -118,6 +138,12 @@ const ENV_TABLE = {
   /** Probe targets of the embedded collector, overriding the detected gateway and resolver (tests: 127.0.0.1). */
   agentGateway: variable('AGENT_GATEWAY', null, text),
   agentDnsServer: variable('AGENT_DNS_SERVER', null, text),
+  /** `/health/ready`: each store check gives up after this long; past a queue limit the queue is failing. */
+  healthCheckTimeoutMs: variable('HEALTH_CHECK_TIMEOUT_MS', 1000, int(50, 60_000)),
+  healthQueueMaxWaiting: variable('HEALTH_QUEUE_MAX_WAITING', 100_000, int(1, 100_000_000)),
+  healthQueueMaxWaitSeconds: variable('HEALTH_QUEUE_MAX_WAIT_SECONDS', 300, int(1, 86_400)),
+  /** Connections of the pool that serves event searches, apart from the writer's pool (10). */
+  searchPoolSize: variable('SEARCH_POOL_SIZE', 2, int(1, 20)),
 };
 
 export type EnvValues = { [K in keyof typeof ENV_TABLE]: (typeof ENV_TABLE)[K] extends Variable<infer T> ? T : never };

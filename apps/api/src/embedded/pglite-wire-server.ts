@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 
@@ -13,6 +14,16 @@ const GSS_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]); // ReadyForQuery, status 'I'
+
+const AUTH_CLEARTEXT = Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]); // AuthenticationCleartextPassword
+
+export interface WireServerOptions {
+  /**
+   * Required of every client (cleartext password exchange: the server listens on loopback only, where only
+   * root could read the exchange). Without it every client is trusted, as PGlite itself does.
+   */
+  password?: string;
+}
 
 export interface WireServer {
   port: number;
@@ -45,13 +56,18 @@ class EngineGate {
   }
 }
 
-export async function serveWireProtocol(db: PGlite, host: string, log: (line: string) => void): Promise<WireServer> {
+export async function serveWireProtocol(
+  db: PGlite,
+  host: string,
+  log: (line: string) => void,
+  { password }: WireServerOptions = {},
+): Promise<WireServer> {
   const gate = new EngineGate();
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    new WireConnection(db, gate, socket, log).attach();
+    new WireConnection(db, gate, socket, log, password).attach();
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
@@ -77,12 +93,15 @@ class WireConnection {
   private started = false;
   private pumping = false;
   private closed = false;
+  /** The StartupMessage, held back until the password is checked; PGlite answers it (AuthenticationOk...). */
+  private pendingStartup: Buffer | null = null;
 
   constructor(
     private readonly db: PGlite,
     private readonly gate: EngineGate,
     private readonly socket: Socket,
     private readonly log: (line: string) => void,
+    private readonly password: string | undefined,
   ) {}
 
   attach(): void {
@@ -139,9 +158,9 @@ class WireConnection {
     return message;
   }
 
-  private async handle(message: Buffer): Promise<void> {
-    const startup = !this.started;
-    if (startup) {
+  private async handle(message: Buffer, authenticated = false): Promise<void> {
+    const startup = !this.started || authenticated;
+    if (startup && !authenticated) {
       const code = message.readInt32BE(4);
       if (code === SSL_REQUEST || code === GSS_REQUEST) {
         this.socket.write('N'); // no TLS on loopback; the client goes on in clear text
@@ -152,6 +171,15 @@ class WireConnection {
         return;
       }
       this.started = true;
+      if (this.password !== undefined) {
+        this.pendingStartup = Buffer.from(message);
+        this.socket.write(AUTH_CLEARTEXT);
+        return;
+      }
+    }
+    if (this.pendingStartup !== null) {
+      await this.authenticate(message);
+      return;
     }
     const type = startup ? '' : String.fromCharCode(message[0]);
     if (type === 'X') {
@@ -173,6 +201,20 @@ class WireConnection {
     }
   }
 
+  /** The client's PasswordMessage: the right password lets PGlite answer the startup; anything else ends it. */
+  private async authenticate(message: Buffer): Promise<void> {
+    const startup = this.pendingStartup as Buffer;
+    this.pendingStartup = null;
+    const given = message[0] === 0x70 ? message.subarray(5).toString('utf8').replace(/\0$/, '') : '';
+    const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+    if (message[0] !== 0x70 || !timingSafeEqual(digest(given), digest(this.password as string))) {
+      this.socket.end(errorResponse('28P01', 'password authentication failed'));
+      this.closed = true;
+      return;
+    }
+    await this.handle(startup, true);
+  }
+
   private async run(message: Uint8Array, onRawData: (data: Uint8Array) => void): Promise<void> {
     await this.db.runExclusive(async () => this.db.execProtocolRawStream(message, { onRawData }));
   }
@@ -191,4 +233,16 @@ class WireConnection {
       this.gate.release(this);
     }
   }
+}
+
+/** A FATAL ErrorResponse (the client reports its message and SQLSTATE). */
+function errorResponse(code: string, message: string): Buffer {
+  const fields = Buffer.concat([
+    Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0`),
+    Buffer.alloc(1), // end of fields
+  ]);
+  const head = Buffer.alloc(5);
+  head.write('E', 0, 'latin1');
+  head.writeInt32BE(fields.length + 4, 1);
+  return Buffer.concat([head, fields]);
 }

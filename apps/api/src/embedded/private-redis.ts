@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +10,15 @@ export interface PrivateRedisOptions {
   /** Command name looked up on the PATH, or a path; tests point it at a binary that does not exist. */
   binary?: string;
   readyTimeoutMs?: number;
+  /** Its `requirepass`; the quick start always gives one (any local user could otherwise read or FLUSHALL). */
+  password?: string;
 }
+
+/**
+ * Explicit memory bound: past it writes fail (noeviction) instead of Redis silently dropping live heartbeat
+ * state or queued jobs, or growing until the OS kills it.
+ */
+export const PRIVATE_REDIS_MAXMEMORY = '512mb';
 
 const PORT_ATTEMPTS = 3;
 
@@ -18,7 +26,7 @@ const PORT_ATTEMPTS = 3;
 export async function startPrivateRedis(
   dataDir: string,
   log: (line: string) => void,
-  { binary = 'redis-server', readyTimeoutMs = 10_000 }: PrivateRedisOptions = {},
+  { binary = 'redis-server', readyTimeoutMs = 10_000, password }: PrivateRedisOptions = {},
 ): Promise<EmbeddedService> {
   const dir = resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -26,9 +34,10 @@ export async function startPrivateRedis(
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      const stop = await launch(binary, dir, port, readyTimeoutMs, log);
+      const stop = await launch(binary, dir, port, readyTimeoutMs, log, password);
       log(`private redis-server listening on 127.0.0.1:${port}, data (AOF) in ${dir}`);
-      return { url: `redis://127.0.0.1:${port}`, stop };
+      const auth = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
+      return { url: `redis://${auth}127.0.0.1:${port}`, stop };
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) {
         throw error;
@@ -45,10 +54,28 @@ async function launch(
   port: number,
   readyTimeoutMs: number,
   log: (line: string) => void,
+  password: string | undefined,
 ): Promise<() => Promise<void>> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes'];
-  // no RDB snapshots (AOF is the persistence), no daemon (we own the process), logs on stdout (captured)
-  args.push('--save', '', '--daemonize', 'no', '--logfile', '');
+  // Settings go in a 0600 file, not on the command line, where `ps` would show the password to every user.
+  // appendfsync always: a write is on disk before Redis answers it, so nothing acknowledged is lost even on a
+  // power cut (everysec, Redis's default, may lose the last second then; see docs/reliability.md).
+  const settings = [
+    `port ${port}`,
+    'bind 127.0.0.1',
+    `dir ${JSON.stringify(dir)}`,
+    'appendonly yes',
+    'appendfsync always',
+    // no RDB snapshots (AOF is the persistence), no daemon (we own the process), logs on stdout (captured)
+    'save ""',
+    'daemonize no',
+    'logfile ""',
+    `maxmemory ${PRIVATE_REDIS_MAXMEMORY}`,
+    'maxmemory-policy noeviction',
+    ...(password === undefined ? [] : [`requirepass ${JSON.stringify(password)}`]),
+  ];
+  const config = resolve(dir, 'redis.conf');
+  writeFileSync(config, `${settings.join('\n')}\n`, { mode: 0o600 });
+  const args = [config];
   // its own process group: Ctrl-C reaches only us, so the app drains its queues before stop() ends Redis
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
@@ -62,7 +89,7 @@ async function launch(
 
   let gone = false;
   void exited.then(() => (gone = true));
-  const ready = await Promise.race([waitForPing(port, readyTimeoutMs, () => gone), exited]);
+  const ready = await Promise.race([waitForPing(port, password, readyTimeoutMs, () => gone), exited]);
   if (ready === 'missing') {
     throw new Error(
       `cannot start the private Redis: "${binary}" is not on the PATH; install it (apt install redis-server, ` +
@@ -104,11 +131,16 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitForPing(port: number, timeoutMs: number, gone: () => boolean): Promise<'ready' | 'timeout'> {
+async function waitForPing(
+  port: number,
+  password: string | undefined,
+  timeoutMs: number,
+  gone: () => boolean,
+): Promise<'ready' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !gone()) {
     // while it loads a large AOF, Redis answers -LOADING: keep asking
-    if (await answersPing(port)) {
+    if (await answersPing(port, password)) {
       return 'ready';
     }
     await sleep(50);
@@ -116,7 +148,7 @@ async function waitForPing(port: number, timeoutMs: number, gone: () => boolean)
   return 'timeout';
 }
 
-async function answersPing(port: number): Promise<boolean> {
+async function answersPing(port: number, password: string | undefined): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(port, '127.0.0.1');
     let reply = '';
@@ -125,11 +157,15 @@ async function answersPing(port: number): Promise<boolean> {
       done(ok);
     };
     socket.setTimeout(1000, () => finish(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
+    // AUTH first when there is a password (RESP array, so any character of it is safe), then PING
+    const auth = password === undefined ? '' : `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`;
+    const lines = password === undefined ? 1 : 2;
+    socket.on('connect', () => socket.write(`${auth}PING\r\n`));
     socket.on('data', (chunk) => {
       reply += chunk.toString();
-      if (reply.includes('\r\n')) {
-        finish(reply.startsWith('+PONG'));
+      const answers = reply.split('\r\n');
+      if (answers.length > lines) {
+        finish(answers[lines - 1].startsWith('+PONG'));
       }
     });
     socket.on('error', () => finish(false));

@@ -1,9 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { BootEnv, QuickStartVariable } from '../config/env.table';
 import { lockDataDir } from './data-dir-lock';
+import { tightenDataDirModes } from './data-dir-modes';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import type { EmbeddedService } from './embedded-service';
-import { loadOrCreatePassword, passwordFile } from './generated-password';
+import {
+  loadOrCreatePassword,
+  loadOrCreateSecret,
+  passwordFile,
+  postgresPasswordFile,
+  redisPasswordFile,
+} from './generated-password';
 import { startPrivateRedis } from './private-redis';
 
 export interface QuickStart {
@@ -36,6 +43,9 @@ export async function prepareQuickStart(boot: BootEnv, log: (line: string) => vo
   }
   const { dataDir } = boot;
   const unset = (name: QuickStartVariable): boolean => boot.unset.includes(name);
+  if (existsSync(dataDir)) {
+    tightenDataDirModes(dataDir);
+  }
 
   if (unset('WATCHTOWER_PASSWORD')) {
     const { password, created } = loadOrCreatePassword(dataDir);
@@ -54,11 +64,13 @@ export async function prepareQuickStart(boot: BootEnv, log: (line: string) => vo
   try {
     // Redis first: a missing redis-server fails in milliseconds, before PGlite spends seconds on initdb
     if (unset('REDIS_URL')) {
-      started.push(await startPrivateRedis(dataDir, log));
+      const { password } = loadOrCreateSecret(redisPasswordFile(dataDir));
+      started.push(await startPrivateRedis(dataDir, log, { password }));
       filled.REDIS_URL = started[started.length - 1].url;
     }
     if (unset('DATABASE_URL')) {
-      started.push(await startEmbeddedPostgres(dataDir, log));
+      const { password } = loadOrCreateSecret(postgresPasswordFile(dataDir));
+      started.push(await startEmbeddedPostgres(dataDir, log, { password }));
       filled.DATABASE_URL = started[started.length - 1].url;
       // a new user's first start already shows one host: this one (embedded collector mode)
       if (unset('AGENT_EMBEDDED')) {

@@ -54,7 +54,7 @@ describe(parseEvent.name, () => {
   );
 
   const zeroLevels: unknown[] = [undefined, null, true, false, 2.5, -0, 2147483648, -2147483649, [4], { level: 4 }];
-  zeroLevels.push('warning', '2.5', '', '0x10', '1e3', '-0', '2147483648', '3 3');
+  zeroLevels.push('warning', '2.5', '', '0x10', '1e3', '-0', '2147483648', '3 3', '\u00a03', '3\u2003', '\u0663');
 
   it.each(zeroLevels)('stores the level %j as 0 (§7.2)', (level) => {
     expect(Object.is(event({ level }).level, 0)).toBe(true);

@@ -2,6 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import {
   field,
+  integerText,
   INT32_MAX,
   INT32_MIN,
   isHumanDates,
@@ -92,8 +93,7 @@ function toMessage(value: unknown): string {
 
 // §7.2: anything that is not a 32-bit integer (or its decimal text) becomes 0
 function coerceLevel(value: unknown): number {
-  const level =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? +value : NaN;
+  const level = typeof value === 'number' ? value : typeof value === 'string' ? (integerText(value) ?? NaN) : NaN;
   // `| 0` also turns -0 into 0
   return Number.isInteger(level) && level >= INT32_MIN && level <= INT32_MAX ? level | 0 : 0;
 }

@@ -1,8 +1,10 @@
-import { Body, Controller, HttpCode, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import { PASSWORD, PASSWORD_OR_REDIRECT } from '../common/edge-hooks';
 import { isHumanDates } from '../common/fields';
-import { CancelPipe, PulseInput, PulsePipe } from './heartbeat.dto';
+import { CancelPipe, ListQuery, ListQueryPipe, PulseInput, PulsePipe } from './heartbeat.dto';
 import { HeartbeatService } from './heartbeat.service';
 import { HeartbeatView } from './heartbeat.record';
 
@@ -25,17 +27,30 @@ export class HeartbeatController {
     return { action: 'cancel', heartBeat: await this.heartbeats.cancel(service) };
   }
 
+  // A page goes through the envelope serializer; the unpaged list is already its exact bytes, sent as a stream
+  // with the headers the serializer's answer had.
   @Get('heartbeats')
   @RouteConfig(PASSWORD)
-  async list(@Query('humanDates') humanDates: unknown): Promise<{ heartBeats: HeartbeatView[] }> {
-    return { heartBeats: await this.heartbeats.list(isHumanDates(humanDates)) };
+  async list(
+    @Query(ListQueryPipe) query: ListQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ heartBeats: HeartbeatView[]; next?: string } | Readable> {
+    if (query.page) {
+      return this.heartbeats.page({ ...query, page: query.page });
+    }
+    const listing = await this.heartbeats.listAll(query.humanDates);
+    void reply.header('content-type', 'application/json; charset=utf-8').header('content-length', listing.length);
+    return listing.body;
   }
 
   // Without a password header the edge hook redirects to the console (§5.6).
   @Get()
   @RouteConfig(PASSWORD_OR_REDIRECT)
-  async root(@Query('humanDates') humanDates: unknown): Promise<{ heartBeats: HeartbeatView[] }> {
-    return this.list(humanDates);
+  async root(
+    @Query(ListQueryPipe) query: ListQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ heartBeats: HeartbeatView[]; next?: string } | Readable> {
+    return this.list(query, reply);
   }
 
   @Get(['heartbeat/:service', 'get/:service'])

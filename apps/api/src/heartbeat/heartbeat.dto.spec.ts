@@ -32,11 +32,15 @@ describe(parsePulse.name, () => {
     expect(hintOf(() => pulse(overrides))).toBe(hint);
   });
 
-  it.each([60, '60', 60.9, '60.5', ' 60.5 ', '+60', '60.999', '0060'])('truncates nextIn %j to 60', (nextIn) => {
-    expect(pulse({ nextIn }).nextIn).toBe(60);
-  });
+  it.each([60, '60', 60.9, '60.5', ' 60.5 ', '+60', '60.999', '0060', '60.9999999999999999', '\t60\t'])(
+    'truncates nextIn %j to 60',
+    (nextIn) => {
+      expect(pulse({ nextIn }).nextIn).toBe(60);
+    },
+  );
 
   const badNextIn = [0, -10, 0.5, '0.9', '-0.5', true, 'abc', '1e3', '60.', '.5', '0x10', 'Infinity', [60], {}];
+  badNextIn.push('\u00a05', '5\u00a0', '\u20035', '\u0665', '\n60');
 
   it.each(badNextIn)('refuses nextIn %j', (nextIn) => {
     expect(hintOf(() => pulse({ nextIn }))).toBe('nextIn must be a positive number');

@@ -1,6 +1,16 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { parseAlertChannel } from '../alerts/channels';
-import { field, isPresent, requirePresent, toBoundedText, toService, toTruncated } from '../common/fields';
+import {
+  field,
+  isHumanDates,
+  isPresent,
+  param,
+  parseInteger,
+  requirePresent,
+  toBoundedText,
+  toService,
+  toTruncated,
+} from '../common/fields';
 import { HintedError } from '../common/hinted-error';
 
 // The pulse and cancel bodies (watchtower-protocol.md §5.2, §5.3): their fields, order of checks and hints.
@@ -73,5 +83,49 @@ export class PulsePipe implements PipeTransform<Record<string, unknown> | undefi
 export class CancelPipe implements PipeTransform<Record<string, unknown> | undefined, string> {
   transform(body: Record<string, unknown> | undefined): string {
     return parseServiceOnly(body ?? {});
+  }
+}
+
+/** Records per page of the listing: the default when only `cursor` is given, and the most one page holds. */
+export const LIST_DEFAULT_LIMIT = 1000;
+export const LIST_MAX_LIMIT = 10000;
+
+/** The listing query: unpaged (the original clients) unless `limit` or `cursor` is given. */
+export interface ListQuery {
+  humanDates: boolean;
+  page?: { limit: number; after: number };
+}
+
+export function parseListQuery(query: Record<string, unknown>): ListQuery {
+  const humanDates = isHumanDates(field(query, 'humanDates'));
+  const limit = param(query, 'limit', `limit must be an integer from 1 to ${LIST_MAX_LIMIT}`, (text, hint) =>
+    parseInteger(text, 1, LIST_MAX_LIMIT, hint),
+  );
+  const after = param(query, 'cursor', 'invalid cursor', decodeListCursor);
+  if (limit === undefined && after === undefined) {
+    return { humanDates };
+  }
+  return { humanDates, page: { limit: limit ?? LIST_DEFAULT_LIMIT, after: after ?? 0 } };
+}
+
+/** The `next` of a page: base64url, no padding, of the last record's first-pulse position. */
+export function encodeListCursor(position: number): string {
+  return Buffer.from(String(position), 'utf8').toString('base64url');
+}
+
+function decodeListCursor(text: string): number {
+  // Buffer.from(..., 'base64url') skips bad characters silently, so insist on the canonical encoding
+  const decoded = /^[A-Za-z0-9_-]+$/.test(text) ? Buffer.from(text, 'base64url').toString('utf8') : '';
+  const position = /^(0|[1-9]\d{0,14})$/.test(decoded) ? Number(decoded) : NaN;
+  if (!Number.isSafeInteger(position) || encodeListCursor(position) !== text) {
+    throw new HintedError(400, 'invalid cursor');
+  }
+  return position;
+}
+
+@Injectable()
+export class ListQueryPipe implements PipeTransform<Record<string, unknown> | undefined, ListQuery> {
+  transform(query: Record<string, unknown> | undefined): ListQuery {
+    return parseListQuery(query ?? {});
   }
 }

@@ -5,7 +5,10 @@
 // Keys: rec = hash service -> JSON record, due = zset service -> death instant (seconds), claims = hash
 // service -> JSON record claimed dead but not yet handed to the queues, claimedAt = zset of those claims by
 // time (re-driven when a process died between claim and enqueue), seq = first-pulse position counter, ver =
-// transition counter, remind = zset service -> next reminder instant of a dead service (§6.3 reminders).
+// transition counter, remind = zset service -> next reminder instant of a dead service (§6.3 reminders),
+// recov = hash service -> {record, death} of a recovery not yet handed to the queues, recovAt = zset of those
+// by time (re-driven like stale death claims, so a crash between the pulse and its enqueue loses no alert),
+// order = zset service -> position (first-pulse order), so a page of the listing is one range read.
 
 /** The formulas, shared by every script. */
 const FORMULAS = `
@@ -23,7 +26,10 @@ function script(body: string): string {
   return FORMULAS + body;
 }
 
-/** KEYS rec due seq ver remind; ARGV nowMs service alertType alertTarget nextIn repeatEvery('' = none) maxServices */
+/**
+ * KEYS rec due seq ver remind recov recovAt order; ARGV nowMs service alertType alertTarget nextIn repeatEvery('' = none)
+ * maxServices. A pulse that ends a death records its recovery claim in the same step.
+ */
 export const PULSE = script(`
 local prevRaw = redis.call('HGET', KEYS[1], ARGV[2])
 local position
@@ -34,6 +40,7 @@ else
     return {'limit'}
   end
   position = redis.call('INCR', KEYS[3])
+  redis.call('ZADD', KEYS[8], position, ARGV[2])
 end
 local nextIn = tonumber(ARGV[5])
 local rec = {
@@ -46,6 +53,13 @@ local raw = cjson.encode(rec)
 redis.call('HSET', KEYS[1], ARGV[2], raw)
 redis.call('ZADD', KEYS[2], deathAt(rec), ARGV[2])
 redis.call('ZREM', KEYS[5], ARGV[2])
+if prevRaw then
+  local prev = cjson.decode(prevRaw)
+  if prev.alerted then
+    redis.call('HSET', KEYS[6], ARGV[2], cjson.encode({record = rec, death = prev.deadAt or prev.expected}))
+    redis.call('ZADD', KEYS[7], now, ARGV[2])
+  end
+end
 return {'ok', raw, prevRaw or ''}
 `);
 
@@ -63,7 +77,7 @@ redis.call('ZREM', KEYS[4], ARGV[2])
 return raw
 `);
 
-/** KEYS rec due claims claimedAt ver remind; ARGV nowMs service. Returns the deleted record, or nil. */
+/** KEYS rec due claims claimedAt ver remind order; ARGV nowMs service. Returns the deleted record, or nil. */
 export const DELETE = script(`
 local raw = redis.call('HGET', KEYS[1], ARGV[2])
 if not raw then return nil end
@@ -72,6 +86,7 @@ redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('HDEL', KEYS[3], ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[2])
 redis.call('ZREM', KEYS[6], ARGV[2])
+redis.call('ZREM', KEYS[7], ARGV[2])
 local rec = cjson.decode(raw)
 rec.version = redis.call('INCR', KEYS[5])
 return cjson.encode(rec)
@@ -121,6 +136,34 @@ end
 return 1
 `);
 
+/** KEYS recov recovAt; ARGV nowMs service death. Forgets a recovery claim once its jobs are queued. */
+export const ACK_RECOVERY = script(`
+local raw = redis.call('HGET', KEYS[1], ARGV[2])
+if raw and cjson.decode(raw).death == tonumber(ARGV[3]) then
+  redis.call('HDEL', KEYS[1], ARGV[2])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+end
+return 1
+`);
+
+/**
+ * KEYS recov recovAt; ARGV nowMs batch redriveAfterSeconds. Returns the recovery claims older than
+ * redriveAfterSeconds (their process died before queuing them) and leases them to the caller for as long again.
+ */
+export const CLAIM_RECOVERIES = script(`
+local out = {}
+for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, tonumber(ARGV[2]))) do
+  local raw = redis.call('HGET', KEYS[1], s)
+  if raw then
+    redis.call('ZADD', KEYS[2], now, s)
+    table.insert(out, raw)
+  else
+    redis.call('ZREM', KEYS[2], s)
+  end
+end
+return out
+`);
+
 /**
  * KEYS due alive; ARGV nowMs graceSeconds aliveTtlMs. At startup, when no sweeper is alive, postpones every
  * death instant that fell due while none ran to now + grace; records not yet due keep their deadline (§6.6).
@@ -161,27 +204,44 @@ return out
 `);
 
 /**
- * KEYS rec due seq ver remind; ARGV nowMs defaultRepeatEvery record... Refills Redis from PostgreSQL rows (the
- * system of record) with the same formulas as the live transitions: a live death instant for each pending
- * record, the next reminder after now for each dead one (a missed one is not sent twice).
+ * KEYS rec due seq ver remind order; ARGV nowMs defaultRepeatEvery graceSeconds record... Refills Redis from PostgreSQL
+ * rows (the system of record) with the same formulas as the live transitions: a live death instant for each
+ * pending record, the next reminder after now for each dead one (a missed one is not sent twice). A service
+ * already in the hash was pulsed after the loss, so its live record is newer than the row and stays. A death
+ * instant that passed while the state was lost gets the startup grace (now + grace), not an alert storm.
  */
 export const RESTORE = script(`
 local maxPosition = tonumber(redis.call('GET', KEYS[3]) or 0)
 local maxVersion = tonumber(redis.call('GET', KEYS[4]) or 0)
-for i = 3, #ARGV do
+local graceUntil = now + tonumber(ARGV[3])
+for i = 4, #ARGV do
   local rec = cjson.decode(ARGV[i])
-  redis.call('HSET', KEYS[1], rec.service, ARGV[i])
-  if (not rec.alerted) and (not rec.cancelled) then
-    redis.call('ZADD', KEYS[2], deathAt(rec), rec.service)
-  end
-  local every = repeatEvery(rec, ARGV[2])
-  if rec.alerted and (not rec.cancelled) and every > 0 and rec.deadAt then
-    redis.call('ZADD', KEYS[5], nextReminder(rec, sec, every), rec.service)
+  if redis.call('HSETNX', KEYS[1], rec.service, ARGV[i]) == 1 then
+    redis.call('ZADD', KEYS[6], rec.position, rec.service)
+    if (not rec.alerted) and (not rec.cancelled) then
+      local at = deathAt(rec)
+      if at <= now then at = graceUntil end
+      redis.call('ZADD', KEYS[2], at, rec.service)
+    end
+    local every = repeatEvery(rec, ARGV[2])
+    if rec.alerted and (not rec.cancelled) and every > 0 and rec.deadAt then
+      redis.call('ZADD', KEYS[5], nextReminder(rec, sec, every), rec.service)
+    end
   end
   maxPosition = math.max(maxPosition, rec.position)
   maxVersion = math.max(maxVersion, rec.version)
 end
 redis.call('SET', KEYS[3], maxPosition)
 redis.call('SET', KEYS[4], maxVersion)
+return 1
+`);
+
+/** KEYS rec order; ARGV nowMs (service position)... Indexes records written before the order zset existed. */
+export const INDEX_ORDER = script(`
+for i = 2, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
+    redis.call('ZADD', KEYS[2], 'NX', tonumber(ARGV[i + 1]), ARGV[i])
+  end
+end
 return 1
 `);

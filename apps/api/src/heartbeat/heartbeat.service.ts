@@ -8,9 +8,10 @@ import { alertTexts } from '../alerts/alert-texts';
 import { AlertContext } from '../alerts/alerts.types';
 import { Fact, FactsService } from '../alerts/facts.service';
 import { HostsService } from '../hosts/hosts.service';
-import { PulseInput } from './heartbeat.dto';
+import { encodeListCursor, ListQuery, PulseInput } from './heartbeat.dto';
+import { Listing, ListingSlots, serializeListing } from './heartbeat.listing';
 import { DeadRecord, fromRow, HeartbeatView, LiveRecord, toRow, toView } from './heartbeat.record';
-import { HeartbeatStore } from './heartbeat.store';
+import { HeartbeatStore, Recovery } from './heartbeat.store';
 
 /** Services claimed per sweep; the sweeper runs again at once while a sweep comes back full. */
 export const SWEEP_BATCH = 500;
@@ -22,6 +23,7 @@ export const SWEEP_BATCH = 500;
 @Injectable()
 export class HeartbeatService {
   private readonly logger = new Logger(HeartbeatService.name);
+  private readonly listings: ListingSlots;
 
   constructor(
     private readonly store: HeartbeatStore,
@@ -30,7 +32,9 @@ export class HeartbeatService {
     private readonly clock: Clock,
     private readonly env: Env,
     private readonly hosts: HostsService,
-  ) {}
+  ) {
+    this.listings = new ListingSlots(env.heartbeatListMaxConcurrent);
+  }
 
   async pulse(input: PulseInput): Promise<HeartbeatView> {
     const outcome = await this.store.pulse(input, this.env.heartbeatMaxServices);
@@ -41,23 +45,26 @@ export class HeartbeatService {
     if (input.host !== undefined) {
       await this.hosts.linkService(record.service, input.host);
     }
-    // A dead service pulsed again: tell the new target and keep a trace (§6.2 step 2), keyed by the death it ends.
-    const recovery: Fact[] = previous?.alerted
-      ? [
-          {
-            key: ['up', record.service, `${previous.deadAt ?? previous.expected}`],
-            service: record.service,
-            date: record.last,
-            texts: alertTexts.heartbeatUp(record.service),
-            alert: this.alert(record, 'up', { lastPulse: record.last, nextIn: record.nextIn }),
-          },
-        ]
-      : [];
-    await this.facts.raise(recovery, {
-      heartbeats: [toRow(record)],
-      history: this.history(record, 'pulse', record.last),
-    });
+    // A dead service pulsed again: the script claimed the recovery atomically; it is forgotten once queued, and
+    // re-driven by a sweeper when this process dies first (§6.2 step 2).
+    const recoveries: Recovery[] = previous?.alerted ? [{ record, death: previous.deadAt ?? previous.expected }] : [];
+    await this.raiseRecoveries(recoveries, [record], this.history(record, 'pulse', record.last));
     return toView(record);
+  }
+
+  /** Tells the new target and keeps a trace, keyed by the death each recovery ends; then forgets the claims. */
+  private async raiseRecoveries(recoveries: Recovery[], rows: LiveRecord[], history: HistoryRow[]): Promise<void> {
+    const facts: Fact[] = recoveries.map(({ record, death }) => ({
+      key: ['up', record.service, `${death}`],
+      service: record.service,
+      date: record.last,
+      texts: alertTexts.heartbeatUp(record.service),
+      alert: this.alert(record, 'up', { lastPulse: record.last, nextIn: record.nextIn }),
+    }));
+    await this.facts.raise(facts, { heartbeats: rows.map(toRow), history });
+    if (recoveries.length > 0) {
+      await this.store.ackRecoveries(recoveries);
+    }
   }
 
   async cancel(service: string): Promise<HeartbeatView | 'unknown'> {
@@ -91,9 +98,29 @@ export class HeartbeatService {
     return purged;
   }
 
-  async list(humanDates: boolean): Promise<HeartbeatView[]> {
+  /** One page in first-pulse order, with `next` while more follow. */
+  async page(query: ListQuery & { page: object }): Promise<{ heartBeats: HeartbeatView[]; next?: string }> {
+    const zone = query.humanDates ? this.env.tzDisplay : undefined;
+    const { records, more } = await this.store.page(query.page.after, query.page.limit);
+    const heartBeats = records.map((record) => toView(record, zone));
+    return more && records.length > 0
+      ? { heartBeats, next: encodeListCursor(records[records.length - 1].position) }
+      : { heartBeats };
+  }
+
+  /** The whole list as the original clients expect it; a large one takes a slot until its answer is sent. */
+  async listAll(humanDates: boolean): Promise<Listing> {
     const zone = humanDates ? this.env.tzDisplay : undefined;
-    return (await this.store.list()).map((record) => toView(record, zone));
+    const large = (await this.store.count()) >= this.env.heartbeatListLargeFrom;
+    const release = large ? this.listings.take() : () => undefined;
+    try {
+      const listing = await serializeListing(await this.store.list(), (record) => toView(record, zone));
+      listing.body.once('close', release);
+      return listing;
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   async get(service: string, humanDates: boolean): Promise<HeartbeatView> {
@@ -107,6 +134,7 @@ export class HeartbeatService {
   /** At a sweeper's start: refill Redis if it lost its data, then the startup grace (§6.6). */
   async prepareSweeps(): Promise<void> {
     await this.rebuildIfLost();
+    await this.store.indexOrder();
     const postponed = await this.store.applyStartupGrace(this.env.heartbeatStartupGraceSeconds);
     if (postponed > 0) {
       this.logger.log(
@@ -134,6 +162,15 @@ export class HeartbeatService {
     if (dead.length > 0) {
       await this.declareDead(dead);
       await this.store.ackClaims(dead);
+    }
+    const recoveries = await this.store.claimStaleRecoveries(SWEEP_BATCH);
+    if (recoveries.length > 0) {
+      // the row again too: the crashed raise may have lost it, and an older version is ignored by PostgreSQL
+      await this.raiseRecoveries(
+        recoveries,
+        recoveries.map(({ record }) => record),
+        [],
+      );
     }
     const reminders = await this.store.claimReminders(SWEEP_BATCH);
     if (reminders.length > 0) {
@@ -191,7 +228,7 @@ export class HeartbeatService {
       return;
     }
     const rows = await this.rows.all();
-    await this.store.restore(rows.map(fromRow));
+    await this.store.restore(rows.map(fromRow), this.env.heartbeatStartupGraceSeconds);
     this.logger.log(`live heartbeat state rebuilt from PostgreSQL (${rows.length} records)`);
   }
 

@@ -6,16 +6,25 @@ import { RedisClient } from '../common/redis.module';
 import { DeadRecord, LiveRecord } from './heartbeat.record';
 import {
   ACK_CLAIM,
+  ACK_RECOVERY,
   CANCEL,
   CLAIM_DUE,
+  CLAIM_RECOVERIES,
   CLAIM_REMINDERS,
   DELETE,
+  INDEX_ORDER,
   PULSE,
   RESTORE,
   STARTUP_GRACE,
 } from './heartbeat.scripts';
 
 export type PulseOutcome = { kind: 'limit' } | { kind: 'ok'; record: LiveRecord; previous: LiveRecord | null };
+
+/** A pulse that ended a death, claimed in the pulse's atomic step: `death` keys the fact it raises. */
+export interface Recovery {
+  record: LiveRecord;
+  death: number;
+}
 
 /** How long a claimed death may wait for its jobs before another process re-drives it. */
 const REDRIVE_AFTER_SECONDS = 15;
@@ -24,12 +33,25 @@ export const ALIVE_TTL_MS = 5000;
 
 /** Records per RESTORE call: one script call stays short enough not to stall Redis for other clients. */
 const RESTORE_CHUNK = 1000;
+/** Fields per HSCAN step (a hint to Redis): each step is short, so pulses and sweeps interleave with a listing. */
+const SCAN_CHUNK = 1000;
 
 /** Redis side of heartbeats: every transition is one atomic script together with its deadline. */
 @Injectable()
 export class HeartbeatStore {
   private readonly keys: Record<
-    'rec' | 'due' | 'claims' | 'claimedAt' | 'seq' | 'ver' | 'alive' | 'ready' | 'remind',
+    | 'rec'
+    | 'due'
+    | 'claims'
+    | 'claimedAt'
+    | 'seq'
+    | 'ver'
+    | 'alive'
+    | 'ready'
+    | 'remind'
+    | 'recov'
+    | 'recovAt'
+    | 'order',
     string
   >;
 
@@ -51,6 +73,9 @@ export class HeartbeatStore {
       alive: `${p}:alive`,
       ready: `${p}:ready`,
       remind: `${p}:remind`,
+      recov: `${p}:recov`,
+      recovAt: `${p}:recovAt`,
+      order: `${p}:order`,
     };
     this.defaultRepeatEvery = env.heartbeatRepeatEvery;
   }
@@ -59,10 +84,10 @@ export class HeartbeatStore {
     input: { service: string; alertType: string; alertTarget: string; nextIn: number; repeatEvery?: number },
     maxServices: number,
   ): Promise<PulseOutcome> {
-    const { rec, due, seq, ver, remind } = this.keys;
+    const { rec, due, seq, ver, remind, recov, recovAt, order } = this.keys;
     const reply = (await this.run(
       PULSE,
-      [rec, due, seq, ver, remind],
+      [rec, due, seq, ver, remind, recov, recovAt, order],
       [input.service, input.alertType, input.alertTarget, input.nextIn, input.repeatEvery ?? '', maxServices],
     )) as string[];
     if (reply[0] === 'limit') {
@@ -78,8 +103,8 @@ export class HeartbeatStore {
   }
 
   async delete(service: string): Promise<LiveRecord | null> {
-    const { rec, due, claims, claimedAt, ver, remind } = this.keys;
-    const raw = (await this.run(DELETE, [rec, due, claims, claimedAt, ver, remind], [service])) as string | null;
+    const { rec, due, claims, claimedAt, ver, remind, order } = this.keys;
+    const raw = (await this.run(DELETE, [rec, due, claims, claimedAt, ver, remind, order], [service])) as string | null;
     return raw ? decode(raw) : null;
   }
 
@@ -88,10 +113,56 @@ export class HeartbeatStore {
     return raw ? decode(raw) : null;
   }
 
-  /** Every record in first-pulse order. */
+  async count(): Promise<number> {
+    return this.redis.hlen(this.keys.rec);
+  }
+
+  /**
+   * Every record in first-pulse order, read with HSCAN in chunks: one HVALS over 200,000 records stalls Redis
+   * and fills its client output buffer. HSCAN may repeat a record while the hash grows, so keep the last copy.
+   */
   async list(): Promise<LiveRecord[]> {
-    const all = await this.redis.hvals(this.keys.rec);
-    return all.map(decode).sort((a, b) => a.position - b.position);
+    const seen = new Map<string, string>();
+    await this.scan((flat) => {
+      for (let i = 0; i < flat.length; i += 2) {
+        seen.set(flat[i], flat[i + 1]);
+      }
+    });
+    return Array.from(seen.values(), decode).sort((a, b) => a.position - b.position);
+  }
+
+  /** Up to `limit` records after position `after`, in first-pulse order, and whether more follow. */
+  async page(after: number, limit: number): Promise<{ records: LiveRecord[]; more: boolean }> {
+    const services = await this.redis.zrangebyscore(this.keys.order, `(${after}`, '+inf', 'LIMIT', 0, limit + 1);
+    const wanted = services.slice(0, limit);
+    const raws = wanted.length > 0 ? await this.redis.hmget(this.keys.rec, ...wanted) : [];
+    const records = raws.filter((raw): raw is string => raw !== null).map(decode);
+    return { records, more: services.length > limit };
+  }
+
+  /** Indexes records written before the order zset existed, so pages see them (a no-op once complete). */
+  async indexOrder(): Promise<void> {
+    if ((await this.redis.zcard(this.keys.order)) >= (await this.count())) {
+      return;
+    }
+    let pending: Promise<unknown> = Promise.resolve();
+    await this.scan((flat) => {
+      const pairs: (string | number)[] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        pairs.push(flat[i], decode(flat[i + 1]).position);
+      }
+      pending = pending.then(async () => this.run(INDEX_ORDER, [this.keys.rec, this.keys.order], pairs));
+    });
+    await pending;
+  }
+
+  private async scan(each: (flat: string[]) => void): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.keys.rec, cursor, 'COUNT', SCAN_CHUNK);
+      each(flat);
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   /** Claims up to `batch` services that are due (and stale claims to re-drive), already marked dead. */
@@ -128,6 +199,25 @@ export class HeartbeatStore {
     );
   }
 
+  /** Recovery claims older than the re-drive delay: their process died before queuing them. */
+  async claimStaleRecoveries(batch: number): Promise<Recovery[]> {
+    const raws = (await this.run(
+      CLAIM_RECOVERIES,
+      [this.keys.recov, this.keys.recovAt],
+      [batch, REDRIVE_AFTER_SECONDS],
+    )) as string[];
+    return raws.map((raw) => JSON.parse(raw) as Recovery);
+  }
+
+  async ackRecoveries(recoveries: Recovery[]): Promise<void> {
+    const nowMs = this.clock.nowMs();
+    await Promise.all(
+      recoveries.map(async ({ record, death }) =>
+        this.run(ACK_RECOVERY, [this.keys.recov, this.keys.recovAt], [record.service, death], nowMs),
+      ),
+    );
+  }
+
   async markAlive(): Promise<void> {
     await this.redis.set(this.keys.alive, '1', 'PX', ALIVE_TTL_MS);
   }
@@ -147,11 +237,11 @@ export class HeartbeatStore {
   }
 
   /** Refills Redis from PostgreSQL rows (the system of record) in chunks, then marks it ready. */
-  async restore(records: LiveRecord[]): Promise<void> {
-    const { rec, due, seq, ver, remind, ready } = this.keys;
+  async restore(records: LiveRecord[], graceSeconds: number): Promise<void> {
+    const { rec, due, seq, ver, remind, ready, order } = this.keys;
     for (let i = 0; i < records.length; i += RESTORE_CHUNK) {
       const chunk = records.slice(i, i + RESTORE_CHUNK).map((record) => JSON.stringify(record));
-      await this.run(RESTORE, [rec, due, seq, ver, remind], [this.defaultRepeatEvery, ...chunk]);
+      await this.run(RESTORE, [rec, due, seq, ver, remind, order], [this.defaultRepeatEvery, graceSeconds, ...chunk]);
     }
     await this.redis.set(ready, '1');
   }

@@ -10,7 +10,13 @@ import { MaintenanceService } from './maintenance.service';
   imports: [
     BullModule.registerQueue({
       name: QUEUE.maintenance,
-      defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnFail: 100 },
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 60_000 },
+        // jobs added by hand (Bull Board) are bounded like the scheduler's own
+        removeOnComplete: { count: 100 },
+        removeOnFail: 100,
+      },
     }),
   ],
   exports: [BullModule],

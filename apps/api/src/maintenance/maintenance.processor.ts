@@ -1,6 +1,20 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { MalformedJobError } from '../common/job-payload';
 import { QUEUE } from '../common/queues';
 import { MaintenanceService } from './maintenance.service';
+
+/** The daily scheduler's job is `run` with no data: anything else was added by hand and means nothing here. */
+export function checkMaintenanceJob(job: Job<unknown>): void {
+  if (job.name !== 'run') {
+    throw new MalformedJobError(QUEUE.maintenance, `unknown job name "${job.name}" (expected "run")`);
+  }
+  const data = job.data;
+  const empty = data === undefined || data === null || (typeof data === 'object' && Object.keys(data).length === 0);
+  if (!empty) {
+    throw new MalformedJobError(QUEUE.maintenance, 'a "run" job takes no data');
+  }
+}
 
 @Processor(QUEUE.maintenance)
 export class MaintenanceProcessor extends WorkerHost {
@@ -8,7 +22,8 @@ export class MaintenanceProcessor extends WorkerHost {
     super();
   }
 
-  async process(): Promise<{ events: number; heartbeats: number; partitions: string[] }> {
+  async process(job: Job<unknown>): Promise<{ events: number; heartbeats: number; partitions: string[] }> {
+    checkMaintenanceJob(job);
     return this.maintenance.run();
   }
 }

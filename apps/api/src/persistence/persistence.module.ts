@@ -13,8 +13,9 @@ import { PersistenceWriter } from './persistence.writer';
         attempts: 20,
         backoff: { type: 'exponential', delay: 500 },
         removeOnComplete: true,
-        // A batch that keeps failing stays in Bull Board with its rows: nothing is lost, an operator retries it.
-        removeOnFail: false,
+        // A batch that keeps failing stays in Bull Board with its rows so an operator can retry it; the newest
+        // 1,000 are kept (each up to 4 MiB) so a long outage cannot fill Redis with them.
+        removeOnFail: { count: 1000 },
       },
     }),
   ],

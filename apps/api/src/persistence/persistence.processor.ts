@@ -1,8 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { QUEUE } from '../common/queues';
+import { checkBatch } from './persistence.shape';
 import { PersistenceWriter } from './persistence.writer';
-import { PersistenceBatch } from './persistence.types';
 
 // Concurrency 1 keeps batches in queue order, so event ids follow acceptance order.
 @Processor(QUEUE.persistence, { concurrency: 1 })
@@ -11,7 +11,7 @@ export class PersistenceProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<PersistenceBatch>): Promise<void> {
-    await this.writer.write(job.data);
+  async process(job: Job<unknown>): Promise<void> {
+    await this.writer.write(checkBatch(job.data));
   }
 }

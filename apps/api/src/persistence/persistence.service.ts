@@ -1,9 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { Clock } from '../common/clock';
 import { GroupCommit } from '../common/group-commit';
 import { withDeadline } from '../common/hinted-error';
 import { QUEUE } from '../common/queues';
+import { Env } from '../config/env';
+import { BacklogGate } from './persistence.backlog';
 import { PersistenceBatch, PersistenceItem } from './persistence.types';
 
 /** Past this, the client gets 503 and retries; the add may still land, and the batch is idempotent. */
@@ -20,8 +23,14 @@ const SNAPSHOT_BYTES = 8 * 1024;
 @Injectable()
 export class PersistenceService {
   private readonly batcher: GroupCommit<PersistenceItem>;
+  private readonly backlog: BacklogGate;
 
-  constructor(@InjectQueue(QUEUE.persistence) private readonly queue: Queue<PersistenceBatch>) {
+  constructor(
+    @InjectQueue(QUEUE.persistence) private readonly queue: Queue<PersistenceBatch>,
+    env: Env,
+    clock: Clock,
+  ) {
+    this.backlog = new BacklogGate(queue, env.persistenceBacklogLimit, clock);
     this.batcher = new GroupCommit(async (items) => this.enqueue(items), {
       maxItems: 1000,
       maxBytes: MAX_JOB_BYTES,
@@ -33,6 +42,8 @@ export class PersistenceService {
   }
 
   async record(item: PersistenceItem): Promise<void> {
+    // refused before joining a batch, so a 503 means this item was not stored
+    await this.backlog.check();
     await this.batcher.push(item);
   }
 

@@ -6,11 +6,19 @@ import { PingsController } from './pings.controller';
 import { PingsProcessor } from './pings.processor';
 import { PingsScheduler } from './pings.scheduler';
 import { PingsService } from './pings.service';
+import { PingStateStore } from './ping-state.store';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUE.pings }), AlertsModule],
+  imports: [
+    BullModule.registerQueue({
+      name: QUEUE.pings,
+      // the scheduler sets its own bounds; these cover jobs added by hand (Bull Board)
+      defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
+    }),
+    AlertsModule,
+  ],
   controllers: [PingsController],
-  providers: [PingsService],
+  providers: [PingsService, PingStateStore],
   exports: [PingsService, BullModule],
 })
 export class PingsModule {}

@@ -1,7 +1,17 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
+import { isString, MalformedJobError, shapeError } from '../common/job-payload';
 import { QUEUE } from '../common/queues';
 import { PingsService } from './pings.service';
+
+/** The payload PingsScheduler gives each monitor's repeatable job. */
+export function checkPingJob(data: unknown): { service: string } {
+  const error = shapeError(data, { service: isString });
+  if (error) {
+    throw new MalformedJobError(QUEUE.pings, error);
+  }
+  return data as { service: string };
+}
 
 @Processor(QUEUE.pings, { concurrency: 10 })
 export class PingsProcessor extends WorkerHost {
@@ -9,7 +19,7 @@ export class PingsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<{ service: string }>): Promise<void> {
-    await this.pings.ping(job.data.service);
+  async process(job: Job<unknown>): Promise<void> {
+    await this.pings.ping(checkPingJob(job.data).service);
   }
 }

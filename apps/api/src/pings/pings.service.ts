@@ -3,10 +3,10 @@ import { Env } from '../config/env';
 import { PingConfig } from '../config/json-settings';
 import { Clock } from '../common/clock';
 import { formatHuman } from '../common/display-dates';
-import { PingStatesRepository } from '../database/repositories';
 import { alertTexts } from '../alerts/alert-texts';
 import { FactsService } from '../alerts/facts.service';
 import { probe } from './ping-probe';
+import { PingStateStore } from './ping-state.store';
 
 export interface PingView {
   alertTarget: string;
@@ -25,23 +25,23 @@ export interface PingView {
   url: string;
 }
 
-/** URL monitors (§9): state in PostgreSQL across restarts, alerts only on the up/down edges. */
+/** URL monitors (§9): state in Redis (mirrored to PostgreSQL across restarts), alerts only on the up/down edges. */
 @Injectable()
 export class PingsService {
   constructor(
-    private readonly states: PingStatesRepository,
+    private readonly states: PingStateStore,
     private readonly facts: FactsService,
     private readonly clock: Clock,
     private readonly env: Env,
   ) {}
 
   async list(humanDates: boolean): Promise<PingView[]> {
-    const states = new Map((await this.states.all()).map((state) => [state.service, state]));
+    const states = await this.states.many(this.env.pings.map((ping) => ping.service));
     const zone = humanDates ? this.env.tzDisplay : undefined;
     return this.env.pings.map((ping) => {
       const state = states.get(ping.service);
-      const lastPing = state?.lastPing ? seconds(state.lastPing) : 0;
-      const lastPingSuccess = state ? seconds(state.lastPingSuccess) : 0;
+      const lastPing = state?.lastPing ?? 0;
+      const lastPingSuccess = state?.lastPingSuccess ?? 0;
       return {
         alertTarget: ping.alertTarget,
         alertType: ping.alertType,
@@ -64,19 +64,27 @@ export class PingsService {
 
   /** A monitor starts as if it had just succeeded, so a first failure is measured from the boot. */
   async ensureState(service: string): Promise<void> {
-    await this.states.ensure(service, new Date(this.clock.seconds() * 1000));
+    await this.states.ensure(service, this.clock.seconds());
   }
 
   /** One attempt, run by the pings processor; alerts only on the up/down edges. */
   async ping(service: string): Promise<void> {
     const config = this.env.pings.find((ping) => ping.service === service);
-    const state = await this.states.get(service);
-    if (!config || !state) {
+    if (!config) {
+      return;
+    }
+    let state = await this.states.get(service);
+    if (!state) {
+      // Redis lost its data since boot: seed again (from the mirror when PostgreSQL answers)
+      await this.ensureState(service);
+      state = await this.states.get(service);
+    }
+    if (!state) {
       return;
     }
     const ok = await probe(config);
     const now = this.clock.seconds();
-    state.lastPing = new Date(now * 1000);
+    state.lastPing = now;
     if (ok) {
       if (state.alerted) {
         await this.notify(config, 'up', alertTexts.pingUp(service), now);
@@ -84,15 +92,10 @@ export class PingsService {
       state.lastPingSuccess = state.lastPing;
       state.alerted = false;
     } else if (!state.alerted) {
-      await this.notify(
-        config,
-        'down',
-        alertTexts.pingDown(service, seconds(state.lastPingSuccess), this.env.tzDisplay),
-        now,
-      );
+      await this.notify(config, 'down', alertTexts.pingDown(service, state.lastPingSuccess, this.env.tzDisplay), now);
       state.alerted = true;
     }
-    await this.states.save(state);
+    await this.states.save(service, state);
   }
 
   private async notify(
@@ -111,8 +114,4 @@ export class PingsService {
       },
     ]);
   }
-}
-
-function seconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
 }

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
-import { request } from 'undici';
+import { Dispatcher, request } from 'undici';
 import { truncate } from '../alert-format';
+import { isPrivateTargetError, publicOnlyDispatcher } from './target-filter';
 
 /** Per delivery attempt (watchtower-protocol.md §8.4). */
 export const ALERT_TIMEOUT_MS = 10_000;
@@ -13,6 +14,17 @@ export interface HttpPost {
   headers: Record<string, string>;
   body: string | Buffer;
 }
+
+/**
+ * A URL a pulse chose (webhook, Slack), not the operator: it may only reach public addresses unless
+ * `allowPrivate`, and its answer stays out of the error, so a failed job cannot read back an internal page.
+ */
+export interface Untrusted {
+  allowPrivate: boolean;
+}
+
+// One for the process: keep-alive connections to the same receivers are reused across alerts.
+let publicOnly: Dispatcher | undefined;
 
 /** For channels that need nothing from the server's configuration. */
 export function alwaysConfigured(): boolean {
@@ -37,6 +49,7 @@ export async function postWithTimeout(
   url: string,
   { headers, body }: HttpPost,
   timeoutMs = ALERT_TIMEOUT_MS,
+  untrusted?: Untrusted,
 ): Promise<void> {
   let origin: string;
   try {
@@ -49,19 +62,29 @@ export async function postWithTimeout(
   let statusCode: number;
   let answer: string;
   try {
-    const response = await request(url, { method: 'POST', headers, body, signal });
+    const dispatcher = untrusted && !untrusted.allowPrivate ? (publicOnly ??= publicOnlyDispatcher()) : undefined;
+    const response = await request(url, { method: 'POST', headers, body, signal, dispatcher });
     statusCode = response.statusCode;
     if (statusCode >= 200 && statusCode < 300) {
       // drained, so the keep-alive connection can serve the next alert
       await response.body.dump();
       return;
     }
-    answer = await readStart(response.body);
+    if (untrusted) {
+      await response.body.dump();
+      answer = '';
+    } else {
+      answer = await readStart(response.body);
+    }
   } catch (error) {
+    if (isPrivateTargetError(error)) {
+      // the address will not change its nature on a retry
+      throw new UnrecoverableError(`POST ${origin} ${(error as Error).message}`);
+    }
     const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : `failed: ${(error as Error).message}`;
     throw new Error(`POST ${origin} ${reason}`, { cause: error });
   }
-  const message = `POST ${origin} answered ${statusCode}: ${answer}`;
+  const message = `POST ${origin} answered ${statusCode}${untrusted ? '' : `: ${answer}`}`;
   if (statusCode === 408 || statusCode === 429 || statusCode >= 500) {
     throw new Error(message);
   }

@@ -174,4 +174,28 @@ describe(MailChannel.name, () => {
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toBe('alert channel mail is not configured on this server (set SMTP_URL)');
   });
+
+  it('refuses more recipients than ALERT_MAX_RECIPIENTS, for good and without sending', async () => {
+    const smtp = await smtpServer();
+    const channel = mailChannel({ SMTP_URL: smtp.url, ALERT_MAX_RECIPIENTS: '3' });
+    const four = ['a', 'b', 'c', 'd'].map((name) => `${name}@example.com`).join(',');
+    const error = await channel.send(alertJob({ target: four })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe('mail not sent: 4 recipients, more than ALERT_MAX_RECIPIENTS (3)');
+    await channel.send(alertJob({ target: 'a@example.com,b@example.com,c@example.com' }));
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('with ALERT_ALLOWED_DOMAINS, sends only when every recipient is in one of them', async () => {
+    const smtp = await smtpServer();
+    const channel = mailChannel({ SMTP_URL: smtp.url, ALERT_ALLOWED_DOMAINS: 'example.com, Corp.example' });
+    const error = await channel
+      .send(alertJob({ target: 'ops@example.com, mallory@elsewhere.net' }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe('mail not sent: mallory@elsewhere.net not in ALERT_ALLOWED_DOMAINS');
+    expect(smtp.received).toHaveLength(0);
+    await channel.send(alertJob({ target: 'ops@EXAMPLE.com, it@corp.example' }));
+    expect(smtp.received).toHaveLength(1);
+  });
 });

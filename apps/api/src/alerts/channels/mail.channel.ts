@@ -37,6 +37,7 @@ export class MailChannel implements AlertChannel, OnModuleDestroy {
       .split(',')
       .map((address) => address.trim())
       .filter((address) => address !== '');
+    this.checkRecipients(to);
     // covers the wait for a pooled connection too, which the socket timeouts do not
     const signal = AbortSignal.timeout(this.timeoutMs);
     let info: SMTPPoolSentMessageInfo;
@@ -57,6 +58,24 @@ export class MailChannel implements AlertChannel, OnModuleDestroy {
       // the others have the mail already: a retry would send it to them twice
       const replies = (info.rejectedErrors ?? []).map((error: NodemailerError) => smtpAnswer(error)).join('; ');
       throw new UnrecoverableError(`mail delivered except to ${info.rejected.join(', ')}: ${replies}`);
+    }
+  }
+
+  /** Caps that keep a pulse from using the server as a mail relay; breaking one is final. */
+  private checkRecipients(to: string[]): void {
+    if (to.length > this.env.alertMaxRecipients) {
+      throw new UnrecoverableError(
+        `mail not sent: ${to.length} recipients, more than ALERT_MAX_RECIPIENTS (${this.env.alertMaxRecipients})`,
+      );
+    }
+    const domains = this.env.alertAllowedDomains.map((domain) => domain.toLowerCase()).filter((d) => d !== '');
+    if (domains.length > 0) {
+      const outside = to.filter(
+        (address) => !domains.includes(address.slice(address.lastIndexOf('@') + 1).toLowerCase()),
+      );
+      if (outside.length > 0) {
+        throw new UnrecoverableError(`mail not sent: ${outside.join(', ')} not in ALERT_ALLOWED_DOMAINS`);
+      }
     }
   }
 

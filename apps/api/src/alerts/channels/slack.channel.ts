@@ -43,6 +43,7 @@ export class SlackChannel implements AlertChannel {
       alert.target,
       { headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) },
       this.timeoutMs,
+      { allowPrivate: this.env.alertAllowPrivateTargets },
     );
   }
 }

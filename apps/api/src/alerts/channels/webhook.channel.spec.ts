@@ -1,9 +1,19 @@
 import { UnrecoverableError } from 'bullmq';
 import { createHmac } from 'node:crypto';
+import { Clock } from '../../common/clock';
+import { SlackChannel } from './slack.channel';
 import { WebhookChannel } from './webhook.channel';
 import { alertJob, FakeHttp, NOW, testEnv, unusedPort } from './test/fakes';
 
 const SECRET = 'whsec-3f9a';
+const SENT_AT = NOW + 42;
+
+/** A clock stopped at SENT_AT, so the signed timestamp is known. */
+function clock(): Clock {
+  const stopped = new Clock();
+  stopped.nowMs = () => SENT_AT * 1000;
+  return stopped;
+}
 
 describe(WebhookChannel.name, () => {
   let fake: FakeHttp;
@@ -11,8 +21,8 @@ describe(WebhookChannel.name, () => {
   beforeEach(async () => (fake = await FakeHttp.start()));
   afterEach(async () => fake.stop());
 
-  it('posts the alert as JSON, signed with an HMAC of the exact raw body', async () => {
-    const channel = new WebhookChannel(testEnv({ WEBHOOK_SECRET: SECRET }));
+  it('posts the alert as JSON, signed with an HMAC of the timestamp and the exact raw body', async () => {
+    const channel = new WebhookChannel(testEnv({ WEBHOOK_SECRET: SECRET }), clock());
     expect(channel.configured).toBe(true);
     await channel.send(alertJob({ type: 'webhook', target: `${fake.url}/hooks/watchtower?team=ops`, service: 'svcé' }));
 
@@ -22,8 +32,11 @@ describe(WebhookChannel.name, () => {
     expect(request.path).toBe('/hooks/watchtower?team=ops');
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['user-agent']).toBe('watchtower');
-    // what a receiver does: HMAC over the bytes as received, compared before parsing anything
-    const expected = `sha256=${createHmac('sha256', SECRET).update(request.raw).digest('hex')}`;
+    // what a receiver does: HMAC over "<timestamp>." and the bytes as received, compared before parsing anything
+    // (changed by design: the body alone could be replayed; the timestamp is covered now)
+    expect(request.headers['x-watchtower-timestamp']).toBe(String(SENT_AT));
+    const signed = Buffer.concat([Buffer.from(`${SENT_AT}.`), request.raw]);
+    const expected = `sha256=${createHmac('sha256', SECRET).update(signed).digest('hex')}`;
     expect(request.headers['x-watchtower-signature']).toBe(expected);
     expect(request.raw.toString('utf8')).toBe(
       '{"kind":"down","service":"svcé","title":"Service svcA has not pulsed",' +
@@ -34,8 +47,9 @@ describe(WebhookChannel.name, () => {
   });
 
   it('omits the signature without WEBHOOK_SECRET', async () => {
-    await new WebhookChannel(testEnv()).send(alertJob({ kind: 'up', target: `${fake.url}/h`, context: {} }));
+    await new WebhookChannel(testEnv(), clock()).send(alertJob({ kind: 'up', target: `${fake.url}/h`, context: {} }));
     expect(fake.requests[0].headers).not.toHaveProperty('x-watchtower-signature');
+    expect(fake.requests[0].headers).not.toHaveProperty('x-watchtower-timestamp');
     expect(JSON.parse(fake.requests[0].raw.toString())).toEqual({
       kind: 'up',
       service: 'svcA',
@@ -46,17 +60,18 @@ describe(WebhookChannel.name, () => {
     });
   });
 
-  it('fails for good on a 4xx, quoting the answer', async () => {
+  // changed by design: the answer of a target a pulse chose stays out of the job, which could read internal pages
+  it('fails for good on a 4xx, naming the status and origin only', async () => {
     fake.answer = { status: 400, body: 'unknown service' };
-    const error = await new WebhookChannel(testEnv())
+    const error = await new WebhookChannel(testEnv(), clock())
       .send(alertJob({ target: `${fake.url}/h` }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
-    expect((error as Error).message).toBe(`POST ${fake.url} answered 400: unknown service`);
+    expect((error as Error).message).toBe(`POST ${fake.url} answered 400`);
   });
 
   it('retries on a 5xx, a timeout and a refused connection', async () => {
-    const channel = new WebhookChannel(testEnv());
+    const channel = new WebhookChannel(testEnv(), clock());
     channel.timeoutMs = 200;
     fake.answer = { status: 503, body: 'maintenance' };
     const refused = `http://127.0.0.1:${await unusedPort()}/h`;
@@ -70,5 +85,43 @@ describe(WebhookChannel.name, () => {
       [true, false],
     ]);
     expect((errors[1] as Error).message).toMatch(/timed out after 200 ms$/);
+  });
+});
+
+describe('alert targets a pulse chose (SSRF)', () => {
+  let fake: FakeHttp;
+
+  beforeEach(async () => (fake = await FakeHttp.start()));
+  afterEach(async () => fake.stop());
+
+  it.each([
+    ['webhook', (env: ReturnType<typeof testEnv>) => new WebhookChannel(env, clock())],
+    ['slack', (env: ReturnType<typeof testEnv>) => new SlackChannel(env)],
+  ])('%s refuses a target on 127.0.0.1 for good, without connecting', async (_type, make) => {
+    const error = await make(testEnv({ ALERT_ALLOW_PRIVATE_TARGETS: 'false' }))
+      .send(alertJob({ target: `${fake.url}/h` }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toMatch(
+      /^POST http:\/\/127\.0\.0\.1:\d+ refused: 127\.0\.0\.1 resolves to a private/,
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses a host name that resolves to localhost', async () => {
+    const port = new URL(fake.url).port;
+    const error = await new WebhookChannel(testEnv({ ALERT_ALLOW_PRIVATE_TARGETS: 'false' }), clock())
+      .send(alertJob({ target: `http://localhost:${port}/h` }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toMatch(/refused: localhost resolves to a private address/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('delivers to loopback with ALERT_ALLOW_PRIVATE_TARGETS=true', async () => {
+    await new WebhookChannel(testEnv({ ALERT_ALLOW_PRIVATE_TARGETS: 'true' }), clock()).send(
+      alertJob({ target: `${fake.url}/h` }),
+    );
+    expect(fake.requests).toHaveLength(1);
   });
 });

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
+import { Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
 import { HintedError } from '../../common/hinted-error';
 import { Event } from '../entities';
+import { SEARCH_DATA_SOURCE } from '../search-data-source';
 
 /** An event as the `persistence` queue carries it: times are epoch seconds; `uid` makes a rewrite a no-op. */
 export interface EventRow {
@@ -41,7 +42,16 @@ const QUERY_CANCELED = '57014';
 /** The only reader and writer of `events`. */
 @Injectable()
 export class EventsRepository {
-  constructor(@InjectRepository(Event) private readonly events: Repository<Event>) {}
+  /** Listings run on the search pool, so they never take the writer's connections (database.module.ts). */
+  private readonly searches: EntityManager;
+
+  constructor(
+    @InjectRepository(Event) private readonly events: Repository<Event>,
+    // optional for callers that build the repository on one DataSource (repositories.spec.ts)
+    @Optional() @InjectDataSource(SEARCH_DATA_SOURCE) search?: DataSource,
+  ) {
+    this.searches = search?.manager ?? events.manager;
+  }
 
   /** One statement for any batch size (unnest); a uid already stored is skipped. */
   async insert(rows: EventRow[], tx?: EntityManager): Promise<void> {
@@ -68,7 +78,7 @@ export class EventsRepository {
   async list(query: EventsListQuery): Promise<ListedEvent[]> {
     const rows =
       query.servicePattern === undefined && query.messagePattern === undefined
-        ? await this.listQuery(this.events.manager, query).getRawMany<RawListed>()
+        ? await this.listQuery(this.searches, query).getRawMany<RawListed>()
         : await this.listUnderTimeout(query);
     return rows.map(({ id, epoch, level, service, message, alert }) => ({
       id,
@@ -103,7 +113,7 @@ export class EventsRepository {
 
   private async listUnderTimeout(query: EventsListQuery): Promise<RawListed[]> {
     try {
-      return await this.events.manager.transaction(async (tx) => {
+      return await this.searches.transaction(async (tx) => {
         await tx.query(`SET LOCAL statement_timeout = ${REGEX_TIMEOUT_MS}`);
         return this.listQuery(tx, query).getRawMany<RawListed>();
       });

@@ -14,6 +14,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
     REDIS_URL: 'redis://127.0.0.1:6379',
     PUBLIC_URL: 'https://watch.example.com',
+    // the fakes listen on loopback
+    ALERT_ALLOW_PRIVATE_TARGETS: 'true',
     ...overrides,
   });
 }
