@@ -37,7 +37,11 @@ export class FactsService {
     private readonly env: Env,
   ) {}
 
-  async raise(facts: readonly Fact[], alongside: Omit<PersistenceItem, 'events'> = {}): Promise<void> {
+  async raise(
+    facts: readonly Fact[],
+    alongside: Omit<PersistenceItem, 'events'> = {},
+    options: { backpressure?: boolean } = {},
+  ): Promise<void> {
     const events = facts.flatMap(({ key, service, date, texts, event = {} }) =>
       event === null
         ? []
@@ -53,7 +57,7 @@ export class FactsService {
           ],
     );
     if (events.length > 0 || Object.keys(alongside).length > 0) {
-      await this.persistence.record({ ...alongside, events });
+      await this.persistence.record({ ...alongside, events }, options);
     }
     await this.enqueueAlerts(facts.filter((fact) => fact.alert !== undefined));
   }

@@ -192,6 +192,8 @@ export class HeartbeatService {
         heartbeats: records.map(toRow),
         history: records.flatMap((record) => this.history(record, 'alert', record.deadAt)),
       },
+      // a death is never refused by a full backlog: it is the outage the backlog may come from
+      { backpressure: false },
     );
   }
 

@@ -41,9 +41,15 @@ export class PersistenceService {
     });
   }
 
-  async record(item: PersistenceItem): Promise<void> {
+  /**
+   * `backpressure: false` is for what the server itself detects (deaths, URL monitor flips): a full backlog
+   * refuses new requests, never the record of an outage it is meant to report.
+   */
+  async record(item: PersistenceItem, { backpressure = true }: { backpressure?: boolean } = {}): Promise<void> {
     // refused before joining a batch, so a 503 means this item was not stored
-    await this.backlog.check();
+    if (backpressure) {
+      await this.backlog.check();
+    }
     await this.batcher.push(item);
   }
 

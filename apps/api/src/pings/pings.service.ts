@@ -104,14 +104,18 @@ export class PingsService {
     texts: { title: string; body: string },
     now: number,
   ): Promise<void> {
-    await this.facts.raise([
-      {
-        key: [`ping${kind}`, config.service, `${now}`],
-        service: config.service,
-        date: now,
-        texts,
-        alert: { kind, type: config.alertType, target: config.alertTarget, context: {} },
-      },
-    ]);
+    await this.facts.raise(
+      [
+        {
+          key: [`ping${kind}`, config.service, `${now}`],
+          service: config.service,
+          date: now,
+          texts,
+          alert: { kind, type: config.alertType, target: config.alertTarget, context: {} },
+        },
+      ],
+      {},
+      { backpressure: false },
+    );
   }
 }
