@@ -41,11 +41,42 @@ export class RedisClient extends Redis implements OnModuleInit, OnApplicationShu
     if (this.status !== 'ready') {
       await once(this, 'ready');
     }
+    // managed Redis often refuses CONFIG: then there is nothing to check
+    const settings = await this.config('GET', 'appendonly')
+      .then(async (appendonly) => [
+        ...(appendonly as string[]),
+        ...((await this.config('GET', 'maxmemory-policy')) as string[]),
+      ])
+      .catch(() => []);
+    for (const warning of durabilityWarnings(settings)) {
+      this.logger.warn(warning);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.quit().catch(() => this.disconnect());
   }
+}
+
+/** What an external Redis risks, from its CONFIG GET pairs (`['appendonly', 'no', 'maxmemory-policy', ...]`). */
+export function durabilityWarnings(pairs: string[]): string[] {
+  const config = new Map<string, string>();
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    config.set(pairs[i], pairs[i + 1]);
+  }
+  const warnings: string[] = [];
+  if (config.get('appendonly') === 'no') {
+    warnings.push(
+      'Redis runs with appendonly no: queued writes and alerts acknowledged before its last snapshot are lost if it restarts (docs/reliability.md)',
+    );
+  }
+  const policy = config.get('maxmemory-policy');
+  if (policy !== undefined && policy !== 'noeviction') {
+    warnings.push(
+      `Redis evicts keys (maxmemory-policy ${policy}): queued jobs and live heartbeats can vanish under memory pressure; use noeviction`,
+    );
+  }
+  return warnings;
 }
 
 @Global()

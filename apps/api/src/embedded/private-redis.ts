@@ -71,6 +71,8 @@ async function launch(
     'logfile ""',
     `maxmemory ${PRIVATE_REDIS_MAXMEMORY}`,
     'maxmemory-policy noeviction',
+    // a client that reads a huge answer slowly is cut off instead of growing Redis's memory without bound
+    'client-output-buffer-limit normal 256mb 64mb 60',
     ...(password === undefined ? [] : [`requirepass ${JSON.stringify(password)}`]),
   ];
   const config = resolve(dir, 'redis.conf');
