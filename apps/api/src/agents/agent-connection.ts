@@ -1,3 +1,4 @@
+import { oneLine } from '../common/envelope.filter';
 import { HostInfo, IngestEnvelope, IngestResponse, timestampToEpochMicros } from '@lib/wire-format';
 import { releaseVersion } from '@lib/release';
 import { Logger } from '@nestjs/common';
@@ -106,7 +107,7 @@ export class AgentConnection implements LiveConnection {
   /** Called by the gateway's timer: a ping every 30 s, termination after 75 s without a pong or a frame. */
   keepalive(nowMs: number): void {
     if (nowMs - this.lastHeardMs > SILENCE_LIMIT_MS) {
-      this.logger.log(`agent ${this.agent.name}: silent for ${SILENCE_LIMIT_MS / 1000} s, terminated`);
+      this.logger.log(`agent ${oneLine(this.agent.name)}: silent for ${SILENCE_LIMIT_MS / 1000} s, terminated`);
       this.socket.terminate();
     } else if (nowMs - this.lastPingMs >= PING_EVERY_MS && this.socket.readyState === WebSocket.OPEN) {
       this.lastPingMs = nowMs;
@@ -235,7 +236,7 @@ export class AgentConnection implements LiveConnection {
     } else if (error instanceof HintedError) {
       this.reject(new MessageError('invalid', error.hint, id));
     } else {
-      this.logger.error(`agent ${this.agent.name}: ${(error as Error)?.stack ?? String(error)}`);
+      this.logger.error(`agent ${oneLine(this.agent.name)}: ${(error as Error)?.stack ?? String(error)}`);
       this.send(new MessageError('internal', 'internal error', id).toMessage());
     }
   }

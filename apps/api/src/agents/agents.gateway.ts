@@ -1,3 +1,4 @@
+import { oneLine } from '../common/envelope.filter';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { IncomingMessage, Server, STATUS_CODES } from 'node:http';
@@ -140,7 +141,7 @@ export class AgentsGateway implements OnApplicationBootstrap, BeforeApplicationS
         await this.commands.replace(agent.id, displaced);
       }
     } catch (error) {
-      this.logger.warn(`agent ${agent.name}: not registered (${(error as Error).message})`);
+      this.logger.warn(`agent ${oneLine(agent.name)}: not registered (${(error as Error).message})`);
       connection.close(1013, 'registry unavailable, retry later');
     }
   }

@@ -1,3 +1,4 @@
+import { oneLine } from '../common/envelope.filter';
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { withDeadline } from '../common/hinted-error';
@@ -37,7 +38,7 @@ export class AlertDelivery {
     const { type } = job.data;
     const channel = this.channels.get(type);
     if (!channel.configured) {
-      this.logger.warn(`alert "${job.data.title}" not sent: the ${type} channel is not configured`);
+      this.logger.warn(`alert "${oneLine(job.data.title)}" not sent: the ${type} channel is not configured`);
       throw new UnrecoverableError(`the ${type} channel is not configured on this server`);
     }
     const running = this.busy.get(type) ?? 0;
@@ -81,7 +82,7 @@ export class AlertDelivery {
     try {
       return await withDeadline(read, this.env.alertContextTimeoutMs, what);
     } catch (error) {
-      this.logger.warn(`alert "${alert.title}" sent without its ${what}: ${(error as Error).message}`);
+      this.logger.warn(`alert "${oneLine(alert.title)}" sent without its ${what}: ${(error as Error).message}`);
       return undefined;
     }
   }

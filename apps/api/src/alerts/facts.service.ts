@@ -1,3 +1,4 @@
+import { oneLine } from '../common/envelope.filter';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -68,7 +69,7 @@ export class FactsService {
     }
     if (!this.env.alertsEnabled) {
       // ALERTS_ENABLED=false drops alerts at raise time: nothing accumulates (§8.4).
-      facts.forEach((fact) => this.logger.log(`alerts disabled, dropped: ${fact.texts.title}`));
+      facts.forEach((fact) => this.logger.log(`alerts disabled, dropped: ${oneLine(fact.texts.title)}`));
       return;
     }
     const jobs = facts.map(({ key, service, date, texts, alert }) => ({
