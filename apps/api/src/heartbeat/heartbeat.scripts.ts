@@ -126,20 +126,13 @@ end
 return out
 `);
 
-/** KEYS claims claimedAt; ARGV nowMs service expected. Forgets a claim once its jobs are queued. */
-export const ACK_CLAIM = script(`
+/**
+ * KEYS hash zset; ARGV nowMs service value field. Forgets a claim (a death: claims/claimedAt by `expected`; a
+ * recovery: recov/recovAt by `death`) once its jobs are queued, unless a newer claim replaced it meanwhile.
+ */
+export const ACK = script(`
 local raw = redis.call('HGET', KEYS[1], ARGV[2])
-if raw and cjson.decode(raw).expected == tonumber(ARGV[3]) then
-  redis.call('HDEL', KEYS[1], ARGV[2])
-  redis.call('ZREM', KEYS[2], ARGV[2])
-end
-return 1
-`);
-
-/** KEYS recov recovAt; ARGV nowMs service death. Forgets a recovery claim once its jobs are queued. */
-export const ACK_RECOVERY = script(`
-local raw = redis.call('HGET', KEYS[1], ARGV[2])
-if raw and cjson.decode(raw).death == tonumber(ARGV[3]) then
+if raw and cjson.decode(raw)[ARGV[4]] == tonumber(ARGV[3]) then
   redis.call('HDEL', KEYS[1], ARGV[2])
   redis.call('ZREM', KEYS[2], ARGV[2])
 end

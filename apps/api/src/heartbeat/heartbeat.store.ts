@@ -5,8 +5,7 @@ import { Clock } from '../common/clock';
 import { RedisClient } from '../common/redis.module';
 import { DeadRecord, LiveRecord } from './heartbeat.record';
 import {
-  ACK_CLAIM,
-  ACK_RECOVERY,
+  ACK,
   CANCEL,
   CLAIM_DUE,
   CLAIM_RECOVERIES,
@@ -194,7 +193,7 @@ export class HeartbeatStore {
     const nowMs = this.clock.nowMs();
     await Promise.all(
       records.map(async (record) =>
-        this.run(ACK_CLAIM, [this.keys.claims, this.keys.claimedAt], [record.service, record.expected], nowMs),
+        this.run(ACK, [this.keys.claims, this.keys.claimedAt], [record.service, record.expected, 'expected'], nowMs),
       ),
     );
   }
@@ -213,7 +212,7 @@ export class HeartbeatStore {
     const nowMs = this.clock.nowMs();
     await Promise.all(
       recoveries.map(async ({ record, death }) =>
-        this.run(ACK_RECOVERY, [this.keys.recov, this.keys.recovAt], [record.service, death], nowMs),
+        this.run(ACK, [this.keys.recov, this.keys.recovAt], [record.service, death, 'death'], nowMs),
       ),
     );
   }
