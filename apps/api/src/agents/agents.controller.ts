@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { PASSWORD } from '../common/edge-hooks';
+import { ADMIN } from '../common/edge-hooks';
 import { AgentCommands } from './agents.commands';
 import {
   AgentIdPipe,
@@ -24,19 +24,19 @@ export class AgentsController {
 
   @Post('api/v1/agents')
   @HttpCode(200)
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async enroll(@Body(EnrollPipe) input: EnrollInput): Promise<EnrollReply> {
     return this.agents.enroll(input);
   }
 
   @Get('api/v1/agents')
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async list(): Promise<{ agents: AgentView[] }> {
     return { agents: await this.agents.list() };
   }
 
   @Delete('api/v1/agents/:id')
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async revoke(@Param('id', AgentIdPipe) id: string): Promise<{ action: 'revoke'; agent: AgentView }> {
     return { action: 'revoke', agent: await this.agents.revoke(id) };
   }
@@ -44,14 +44,14 @@ export class AgentsController {
   // A command that reached no connected agent answers `delivered: false` (unknown, revoked or offline alike).
   @Post('api/v1/agents/:id/report-now')
   @HttpCode(200)
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async reportNow(@Param('id', AgentIdPipe) id: string): Promise<CommandReply> {
     return { command: 'report_now', delivered: await this.commands.send(id, { type: 'report_now' }) };
   }
 
   @Post('api/v1/agents/:id/settings')
   @HttpCode(200)
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async settings(
     @Param('id', AgentIdPipe) id: string,
     @Body(SettingsPipe) settings: SettingsInput,

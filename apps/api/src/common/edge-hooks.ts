@@ -5,10 +5,14 @@ import { AuthThrottle } from './auth-throttle';
 import { HintedError } from './hinted-error';
 import { digest, passwordMatches } from './password';
 
-/** Route-level auth marker, set with `@RouteConfig(PASSWORD)` on a handler. */
-export type RouteAuth = { auth: 'password' | 'password-or-redirect' };
+/**
+ * Route-level auth marker, set with `@RouteConfig(PASSWORD)` on a handler. `admin` routes (enrolling agents,
+ * reading hosts) take `ADMIN_PASSWORD`, which defaults to the shared password, in the same `password` header.
+ */
+export type RouteAuth = { auth: 'password' | 'password-or-redirect' | 'admin' };
 export const PASSWORD: RouteAuth = { auth: 'password' };
 export const PASSWORD_OR_REDIRECT: RouteAuth = { auth: 'password-or-redirect' };
+export const ADMIN: RouteAuth = { auth: 'admin' };
 
 /**
  * Throttle and authentication on headers only, in Fastify's onRequest phase: before the body is read,
@@ -18,12 +22,14 @@ export const PASSWORD_OR_REDIRECT: RouteAuth = { auth: 'password-or-redirect' };
 @Injectable()
 export class EdgeHooks {
   private readonly expected: Buffer;
+  private readonly expectedAdmin: Buffer;
 
   constructor(
     private readonly throttle: AuthThrottle,
     env: Env,
   ) {
     this.expected = digest(env.password);
+    this.expectedAdmin = digest(env.adminPassword);
   }
 
   install(fastify: FastifyInstance): void {
@@ -46,7 +52,8 @@ export class EdgeHooks {
         hint = 'missing password';
         return false;
       }
-      return !Array.isArray(header) && passwordMatches(header, this.expected);
+      const expected = config.auth === 'admin' ? this.expectedAdmin : this.expected;
+      return !Array.isArray(header) && passwordMatches(header, expected);
     });
     if (verdict.outcome === 'blocked') {
       throw new HintedError(429, 'too many requests', { 'retry-after': String(verdict.retryAfter) });

@@ -69,7 +69,7 @@ const ENV_TABLE = {
   password: variable('WATCHTOWER_PASSWORD', required, text),
   databaseUrl: variable('DATABASE_URL', required, url('postgres', 'postgresql')),
   redisUrl: variable('REDIS_URL', required, url('redis', 'rediss')),
-  /** Bull Board's basic auth (it can obliterate queues and add jobs); checked after the stores, as both passwords. */
+  /** The admin surfaces: Bull Board (it can obliterate queues and add jobs), agents and hosts; checked after the stores. */
   adminPassword: variable('ADMIN_PASSWORD', (env: Env): string => env.password, text, productionPasswords),
   /** Prefix of every Redis key and BullMQ queue, so several installations (or test files) share one Redis. */
   redisPrefix: variable(

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { PASSWORD } from '../common/edge-hooks';
+import { ADMIN } from '../common/edge-hooks';
 import { HostDetail, HostIdPipe, HostMetrics, HostSummary, MetricsQuery, MetricsQueryPipe } from './hosts.dto';
 import { HostsService } from './hosts.service';
 
@@ -10,19 +10,19 @@ export class HostsController {
   constructor(private readonly hosts: HostsService) {}
 
   @Get('api/v1/hosts')
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async list(): Promise<{ hosts: HostSummary[] }> {
     return { hosts: await this.hosts.list() };
   }
 
   @Get('api/v1/hosts/:id')
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async get(@Param('id', HostIdPipe) id: string): Promise<HostDetail> {
     return this.hosts.get(id);
   }
 
   @Get('api/v1/hosts/:id/metrics')
-  @RouteConfig(PASSWORD)
+  @RouteConfig(ADMIN)
   async metrics(
     @Param('id', HostIdPipe) id: string,
     @Query(MetricsQueryPipe) query: MetricsQuery,
