@@ -265,3 +265,53 @@ describe('POST /event with an idempotency key (issue 8)', () => {
     expect(await stored('idem-bad')).toEqual([]);
   });
 });
+
+describe('GET /events byte budget (issue 10)', () => {
+  const MESSAGE_CHARS = 65536;
+  const COUNT = 160; // 160 x 64 KiB = 10 MiB, past the default 8 MiB budget
+  let stores: TestStores;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    stores = await TestStores.create();
+    app = await stores.start();
+  });
+  afterAll(async () => stores.destroy());
+
+  it('ends a page of 64 KiB messages at 8 MiB with `next`, and the pages together hold every event once', async () => {
+    for (let i = 0; i < COUNT; i += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, j) => {
+          const message = `${String(i + j).padStart(4, '0')}${'x'.repeat(MESSAGE_CHARS - 4)}`;
+          const res = await app.request('POST', '/add-event', { body: { service: 'big', message } });
+          expect(res.status).toBe(200);
+        }),
+      );
+    }
+    await eventually(async () => expect(await app.sql('SELECT id FROM events')).toHaveLength(COUNT), 20_000);
+
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let path = '/events?limit=10000&service=big';
+    for (;;) {
+      const res = await app.request('GET', path);
+      expect(res.status).toBe(200);
+      sizes.push(res.text.length);
+      seen.push(...res.json.events.map((e: { message: string }) => e.message.slice(0, 4)));
+      if (res.json.next === undefined) {
+        break;
+      }
+      path = `/events?limit=10000&service=big&cursor=${res.json.next}`;
+    }
+    expect(sizes.length).toBe(2);
+    // a page holds what fits in 8 MiB (each row counts its text plus 64 bytes), never more
+    expect(sizes[0]).toBeLessThanOrEqual(8 * 1024 * 1024 + 2 * 1024);
+    expect(sizes[0]).toBeGreaterThan(8 * 1024 * 1024 - MESSAGE_CHARS - 1024);
+    expect(new Set(seen).size).toBe(COUNT);
+    expect(seen).toHaveLength(COUNT);
+  });
+
+  it('refuses a budget below 64 KiB at boot', async () => {
+    await expect(stores.start({ EVENTS_PAGE_MAX_BYTES: '1000' })).rejects.toThrow(/EVENTS_PAGE_MAX_BYTES/);
+  });
+});

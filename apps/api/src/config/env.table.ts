@@ -122,6 +122,8 @@ const ENV_TABLE = {
   heartbeatListLargeFrom: variable('HEARTBEAT_LIST_LARGE_FROM', 5000, int(1, 100_000_000)),
   eventsMaxLimit: variable('EVENTS_MAX_LIMIT', 10000, int(1, 100000)),
   eventsDefaultLimit: variable('EVENTS_DEFAULT_LIMIT', 1000, int(1, eventsMaxLimit)),
+  /** Service and message bytes one events page may hold before it ends early with `next`. */
+  eventsPageMaxBytes: variable('EVENTS_PAGE_MAX_BYTES', 8 * 1024 * 1024, int(65536, 268435456)),
   eventsRetentionDays: variable('EVENTS_RETENTION_DAYS', 0, int(0, 36500)),
   eventsPresets: variable('EVENTS_PRESETS', [], jsonArray(parsePreset)),
   pings: variable('PINGS', [], jsonArray(parsePing)),

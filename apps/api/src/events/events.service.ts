@@ -50,8 +50,11 @@ export class EventsService {
   }
 
   async list(filter: EventsFilter): Promise<EventsPage> {
-    const rows = await this.events.list(filter);
-    const page = rows.slice(0, filter.limit);
+    const maxBytes = this.env.eventsPageMaxBytes;
+    const rows = await this.events.list({ ...filter, maxBytes });
+    // the first row always fits, so a page is never empty while results remain
+    const fitting = rows.findIndex((row, index) => index > 0 && row.runningBytes > maxBytes);
+    const page = rows.slice(0, Math.min(filter.limit, fitting === -1 ? rows.length : fitting));
     const zone = filter.humanDates ? this.env.tzDisplay : undefined;
     const result: EventsPage = {
       events: page.map((row) => ({
@@ -62,7 +65,7 @@ export class EventsService {
         service: row.service,
       })),
     };
-    if (rows.length > filter.limit) {
+    if (rows.length > page.length) {
       const last = page[page.length - 1];
       result.next = encodeCursor(last.date, last.id);
     }

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, LessThan, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { HintedError } from '../../common/hinted-error';
 import { Event } from '../entities';
 import { SEARCH_DATA_SOURCE } from '../search-data-source';
@@ -23,6 +23,8 @@ export interface EventsListQuery {
   servicePattern?: string;
   messagePattern?: string;
   limit: number;
+  /** Bytes of service + message (as stored, plus a fixed share per row) one page may hold. */
+  maxBytes: number;
   cursor?: { date: number; id: string };
 }
 
@@ -33,7 +35,13 @@ export interface ListedEvent {
   service: string;
   message: string;
   alert: boolean;
+  /** Bytes of this row and every row before it on the page (ROW_BYTES each, plus service and message). */
+  runningBytes: number;
 }
+
+/** A row's share of a page apart from its text: the JSON keys, date, level and punctuation. */
+const ROW_BYTES = 64;
+const ROW_SIZE = `(${ROW_BYTES} + octet_length(events.service) + octet_length(events.message))`;
 
 /** Regex filters run inside PostgreSQL under this budget. */
 const REGEX_TIMEOUT_MS = 2000;
@@ -74,19 +82,24 @@ export class EventsRepository {
     );
   }
 
-  /** Up to `limit + 1` events, newest first, so the caller knows whether a next page exists (§7.5). */
+  /**
+   * Up to `limit + 1` events, newest first, so the caller knows whether a next page exists (§7.5). The rows
+   * are cut inside PostgreSQL once `maxBytes` is used up, keeping one row past the budget as the sign that more
+   * exist: without it 10,000 messages of 64 KiB would be read into one answer past V8's string limit.
+   */
   async list(query: EventsListQuery): Promise<ListedEvent[]> {
     const rows =
       query.servicePattern === undefined && query.messagePattern === undefined
         ? await this.listQuery(this.searches, query).getRawMany<RawListed>()
         : await this.listUnderTimeout(query);
-    return rows.map(({ id, epoch, level, service, message, alert }) => ({
+    return rows.map(({ id, epoch, level, service, message, alert, running }) => ({
       id,
       date: Number(epoch),
       level,
       service,
       message,
       alert,
+      runningBytes: Number(running),
     }));
   }
 
@@ -125,15 +138,37 @@ export class EventsRepository {
     }
   }
 
-  private listQuery(manager: EntityManager, query: EventsListQuery): SelectQueryBuilder<Event> {
-    const builder = manager
-      .createQueryBuilder(Event, 'events')
+  /**
+   * The page's rows, numbered by bytes: the inner query walks the index newest first with a running sum of row
+   * sizes (octet_length reads the stored length, no detoasting); the outer one keeps the rows that start within
+   * the budget, so the texts of the rows past it are never fetched.
+   */
+  private listQuery(manager: EntityManager, query: EventsListQuery): SelectQueryBuilder<ObjectLiteral> {
+    const window = 'ORDER BY events.date DESC, events.id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND';
+    const inner = this.filteredQuery(manager, query)
       .select('events.id', 'id')
+      .addSelect('events.date', 'date')
       .addSelect('extract(epoch FROM events.date)::bigint', 'epoch')
       .addSelect('events.level', 'level')
       .addSelect('events.service', 'service')
       .addSelect('events.message', 'message')
       .addSelect('events.alert', 'alert')
+      .addSelect(`sum(${ROW_SIZE}) OVER (${window} CURRENT ROW)`, 'running')
+      .addSelect(`coalesce(sum(${ROW_SIZE}) OVER (${window} 1 PRECEDING), 0)`, 'before');
+    return manager
+      .createQueryBuilder()
+      .select(['page.id AS id', 'page.epoch AS epoch', 'page.level AS level', 'page.service AS service'])
+      .addSelect(['page.message AS message', 'page.alert AS alert', 'page.running AS running'])
+      .from(`(${inner.getQuery()})`, 'page')
+      .setParameters(inner.getParameters())
+      .where('page.before < :maxBytes', { maxBytes: query.maxBytes })
+      .orderBy('page.date', 'DESC')
+      .addOrderBy('page.id', 'DESC');
+  }
+
+  private filteredQuery(manager: EntityManager, query: EventsListQuery): SelectQueryBuilder<Event> {
+    const builder = manager
+      .createQueryBuilder(Event, 'events')
       .where('events.date >= to_timestamp(:from)', { from: query.from })
       .andWhere('events.date <= to_timestamp(:to)', { to: query.to });
     if (query.level !== undefined) {
@@ -166,4 +201,5 @@ interface RawListed {
   service: string;
   message: string;
   alert: boolean;
+  running: string;
 }

@@ -41,6 +41,7 @@ describe('repositories', () => {
   });
 
   describe(EventsRepository.name, () => {
+    const MB = 1 << 20;
     beforeAll(async () => {
       await events.insert([event('a', 100), event('b', 200, 's', 5), event('c', 200, 'other'), event('d', 300)]);
       // a retried batch changes nothing, inside a caller's transaction too
@@ -48,14 +49,44 @@ describe('repositories', () => {
     });
 
     it('lists limit + 1 rows newest first, filtered, and pages by (date, id)', async () => {
-      const first = await events.list({ from: 0, to: 1000, limit: 2 });
+      const first = await events.list({ maxBytes: MB, from: 0, to: 1000, limit: 2 });
       expect(first.map((e) => e.message)).toEqual(['m-d', 'm-c', 'm-b']);
-      expect(first[0]).toEqual({ id: '4', date: 300, level: 0, service: 's', message: 'm-d', alert: false });
-      const next = await events.list({ from: 0, to: 1000, limit: 2, cursor: { date: 200, id: first[1].id } });
+      expect(first[0]).toEqual({
+        id: '4',
+        date: 300,
+        level: 0,
+        service: 's',
+        message: 'm-d',
+        alert: false,
+        runningBytes: 64 + 1 + 3,
+      });
+      const next = await events.list({
+        maxBytes: MB,
+        from: 0,
+        to: 1000,
+        limit: 2,
+        cursor: { date: 200, id: first[1].id },
+      });
       expect(next.map((e) => e.message)).toEqual(['m-b', 'm-a']);
-      const filtered = await events.list({ from: 100, to: 200, level: 1, servicePattern: '^s$', limit: 10 });
+      const filtered = await events.list({
+        maxBytes: MB,
+        from: 100,
+        to: 200,
+        level: 1,
+        servicePattern: '^s$',
+        limit: 10,
+      });
       expect(filtered.map((e) => e.message)).toEqual(['m-b']);
-      expect(await events.list({ from: 0, to: 1000, messagePattern: 'M-C', limit: 10 })).toHaveLength(1);
+      expect(await events.list({ maxBytes: MB, from: 0, to: 1000, messagePattern: 'M-C', limit: 10 })).toHaveLength(1);
+    });
+
+    it('stops a page inside PostgreSQL once its bytes are used up, keeping one row past them', async () => {
+      // rows of 68 bytes (64 + service "s" + "m-x"; "other" makes 72): the third starts at 140 < 150, the fourth at 208
+      const cut = await events.list({ maxBytes: 150, from: 0, to: 1000, limit: 10 });
+      expect(cut.map((e) => e.message)).toEqual(['m-d', 'm-c', 'm-b']);
+      expect(cut.map((e) => e.runningBytes)).toEqual([68, 140, 208]);
+      // the first row comes back whatever its size, so a page is never empty
+      expect((await events.list({ maxBytes: 1, from: 0, to: 1000, limit: 10 })).map((e) => e.message)).toEqual(['m-d']);
     });
 
     it('reads the latest events of one service', async () => {
@@ -67,7 +98,7 @@ describe('repositories', () => {
 
     it('deletes the events dated before a cutoff and counts them', async () => {
       expect(await events.deleteOlderThan(new Date(200_000))).toBe(1);
-      expect((await events.list({ from: 0, to: 1000, limit: 10 })).map((e) => e.message)).toEqual([
+      expect((await events.list({ maxBytes: MB, from: 0, to: 1000, limit: 10 })).map((e) => e.message)).toEqual([
         'm-d',
         'm-c',
         'm-b',
