@@ -315,3 +315,38 @@ describe('GET /events byte budget (issue 10)', () => {
     await expect(stores.start({ EVENTS_PAGE_MAX_BYTES: '1000' })).rejects.toThrow(/EVENTS_PAGE_MAX_BYTES/);
   });
 });
+
+describe('SEARCH_MAX_WINDOW_SECONDS (issue 10: PGlite cannot time a regex scan out)', () => {
+  let stores: TestStores;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    stores = await TestStores.create();
+    app = await stores.start({ SEARCH_MAX_WINDOW_SECONDS: '3600' });
+    expect((await app.request('POST', '/add-event', { body: { service: 'win', message: 'inside' } })).status).toBe(200);
+    await eventually(async () => expect(await app.eventsOf('win')).toHaveLength(1));
+  });
+  afterAll(async () => stores.destroy());
+
+  it.each(['service=win', 'message=inside', 'service=win&from=0', 'message=x&from=0&to=3601'])(
+    'refuses a filter over a wider window: %s',
+    async (query) => {
+      const res = await app.request('GET', `/events?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({
+        hint: 'service and message filters search at most 3600 seconds here: narrow from and to',
+        result: 400,
+      });
+    },
+  );
+
+  it('answers filters within the window, and unfiltered listings over any window', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const within = await app.request('GET', `/events?service=win&from=${now - 3000}&to=${now + 600}`);
+    expect(within.status).toBe(200);
+    expect(within.json.events.map((e: { message: string }) => e.message)).toEqual(['inside']);
+    const unfiltered = await app.request('GET', '/events?from=0');
+    expect(unfiltered.status).toBe(200);
+    expect(unfiltered.json.events).toHaveLength(1);
+  });
+});

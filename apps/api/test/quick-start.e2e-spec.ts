@@ -113,6 +113,12 @@ describe('npm start with no configuration', () => {
       events: { message: string }[];
     };
     expect(events.events.map((e) => e.message)).toEqual(['before restart']);
+    const unbounded = await fetch(`${url}/events?service=^quick$&from=0`, { headers: { password } });
+    expect(unbounded.status).toBe(400);
+    expect(await unbounded.json()).toEqual({
+      hint: 'service and message filters search at most 604800 seconds here: narrow from and to',
+      result: 400,
+    });
     expect(await stop(second.child)).toBe(0);
     running = undefined;
   }, 150_000);

@@ -42,11 +42,12 @@ export class RedisClient extends Redis implements OnModuleInit, OnApplicationShu
       await once(this, 'ready');
     }
     // managed Redis often refuses CONFIG: then there is nothing to check
-    const settings = await this.config('GET', 'appendonly')
-      .then(async (appendonly) => [
-        ...(appendonly as string[]),
-        ...((await this.config('GET', 'maxmemory-policy')) as string[]),
-      ])
+    const settings = await Promise.all(
+      ['appendonly', 'maxmemory-policy', 'maxmemory', 'client-output-buffer-limit'].map(
+        async (name) => (await this.config('GET', name)) as string[],
+      ),
+    )
+      .then((pairs) => pairs.flat())
       .catch(() => []);
     for (const warning of durabilityWarnings(settings)) {
       this.logger.warn(warning);
@@ -58,7 +59,10 @@ export class RedisClient extends Redis implements OnModuleInit, OnApplicationShu
   }
 }
 
-/** What an external Redis risks, from its CONFIG GET pairs (`['appendonly', 'no', 'maxmemory-policy', ...]`). */
+/**
+ * What an external Redis risks, from its CONFIG GET pairs (`['appendonly', 'no', 'maxmemory-policy', ...]`). The
+ * memory bounds are the operator's to set (the quick start's private Redis has them): we only say they are missing.
+ */
 export function durabilityWarnings(pairs: string[]): string[] {
   const config = new Map<string, string>();
   for (let i = 0; i + 1 < pairs.length; i += 2) {
@@ -74,6 +78,15 @@ export function durabilityWarnings(pairs: string[]): string[] {
   if (policy !== undefined && policy !== 'noeviction') {
     warnings.push(
       `Redis evicts keys (maxmemory-policy ${policy}): queued jobs and live heartbeats can vanish under memory pressure; use noeviction`,
+    );
+  }
+  if (config.get('maxmemory') === '0') {
+    warnings.push('Redis has no maxmemory: a backlog can grow until the host runs out of memory; set one (noeviction)');
+  }
+  const normal = /(?:^|\s)normal 0 0 0(?:\s|$)/;
+  if (normal.test(config.get('client-output-buffer-limit') ?? '')) {
+    warnings.push(
+      'Redis bounds no client output buffer (client-output-buffer-limit normal 0 0 0): one slow reader of a large answer can exhaust its memory; e.g. normal 256mb 64mb 60',
     );
   }
   return warnings;

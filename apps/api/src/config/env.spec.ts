@@ -138,7 +138,7 @@ describe(validateEnv.name, () => {
     expect(validateBootEnv({ DATA_DIR: 'x', REDIS_URL: 'redis://r', DATABASE_URL: ' ' })).toEqual({
       nodeEnv: 'development',
       dataDir: resolve('x'),
-      unset: ['WATCHTOWER_PASSWORD', 'DATABASE_URL', 'AGENT_EMBEDDED'],
+      unset: ['WATCHTOWER_PASSWORD', 'DATABASE_URL', 'AGENT_EMBEDDED', 'SEARCH_MAX_WINDOW_SECONDS'],
     });
     expect(() => validateBootEnv({ DATA_DIR: __filename })).toThrow(EnvError);
   });

@@ -122,6 +122,8 @@ const ENV_TABLE = {
   heartbeatListLargeFrom: variable('HEARTBEAT_LIST_LARGE_FROM', 5000, int(1, 100_000_000)),
   eventsMaxLimit: variable('EVENTS_MAX_LIMIT', 10000, int(1, 100000)),
   eventsDefaultLimit: variable('EVENTS_DEFAULT_LIMIT', 1000, int(1, eventsMaxLimit)),
+  /** Widest from..to window a service or message (regex) filter may scan; 0 = any. The quick start sets a week. */
+  searchMaxWindowSeconds: variable('SEARCH_MAX_WINDOW_SECONDS', 0, int(0, 3153600000)),
   /** Service and message bytes one events page may hold before it ends early with `next`. */
   eventsPageMaxBytes: variable('EVENTS_PAGE_MAX_BYTES', 8 * 1024 * 1024, int(65536, 268435456)),
   eventsRetentionDays: variable('EVENTS_RETENTION_DAYS', 0, int(0, 36500)),
@@ -165,7 +167,13 @@ export function validateEnv(raw: Raw): Env {
 }
 
 /** What the quick start fills in when unset (outside production). */
-export const QUICK_START_VARIABLES = ['WATCHTOWER_PASSWORD', 'REDIS_URL', 'DATABASE_URL', 'AGENT_EMBEDDED'] as const;
+export const QUICK_START_VARIABLES = [
+  'WATCHTOWER_PASSWORD',
+  'REDIS_URL',
+  'DATABASE_URL',
+  'AGENT_EMBEDDED',
+  'SEARCH_MAX_WINDOW_SECONDS',
+] as const;
 export type QuickStartVariable = (typeof QUICK_START_VARIABLES)[number];
 
 /** The settings the quick start needs, validated by the same rows before anything else starts. */

@@ -20,10 +20,13 @@ export interface QuickStart {
   stop(): Promise<void>;
 }
 
+/** A week: the widest preset of the original GUI (since: last week). */
+export const EMBEDDED_SEARCH_WINDOW_SECONDS = 7 * 86400;
+
 /**
  * The zero-configuration start (watchtower-protocol.md §3.4, §11): each of WATCHTOWER_PASSWORD, REDIS_URL and
  * DATABASE_URL left empty is filled from `DATA_DIR` (default `./data`), both checked by the config table first;
- * with the embedded PostgreSQL, AGENT_EMBEDDED left empty is turned on. With
+ * with the embedded PostgreSQL, AGENT_EMBEDDED left empty is turned on and SEARCH_MAX_WINDOW_SECONDS set. With
  * NODE_ENV=production nothing is filled in, so validateEnv() refuses to boot and names the missing variable.
  */
 export async function prepareQuickStart(boot: BootEnv, log: (line: string) => void): Promise<QuickStart> {
@@ -75,6 +78,10 @@ export async function prepareQuickStart(boot: BootEnv, log: (line: string) => vo
       // a new user's first start already shows one host: this one (embedded collector mode)
       if (unset('AGENT_EMBEDDED')) {
         filled.AGENT_EMBEDDED = 'true';
+      }
+      // PGlite runs on this process's thread and cannot honour statement_timeout: bound regex scans by window
+      if (unset('SEARCH_MAX_WINDOW_SECONDS')) {
+        filled.SEARCH_MAX_WINDOW_SECONDS = String(EMBEDDED_SEARCH_WINDOW_SECONDS);
       }
     }
   } catch (error) {

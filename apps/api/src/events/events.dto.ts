@@ -192,6 +192,14 @@ export class EventsQueryPipe implements PipeTransform<Record<string, unknown>, E
       defaultLimit: this.env.eventsDefaultLimit,
       maxLimit: this.env.eventsMaxLimit,
     });
+    const widest = this.env.searchMaxWindowSeconds;
+    const scans = parsed.service !== undefined || parsed.message !== undefined;
+    if (scans && widest > 0 && parsed.to - parsed.from > widest) {
+      throw new HintedError(
+        400,
+        `service and message filters search at most ${widest} seconds here: narrow from and to`,
+      );
+    }
     return {
       ...parsed,
       servicePattern: parsed.service === undefined ? undefined : compileSearchPattern(parsed.service, 'service'),
