@@ -13,6 +13,7 @@ const FEATURES = [
   'alerts',
   'bullboard',
   'console',
+  'docs',
   'embedded',
   'events',
   'health',
@@ -21,6 +22,7 @@ const FEATURES = [
   'info',
   'ingest',
   'maintenance',
+  'metrics',
   'persistence',
   'pings',
 ];

@@ -6,7 +6,8 @@ import boundaries from './eslint.boundaries.js';
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'bench/**', 'scripts/**', '**/*.js', '**/*.mjs'] },
   {
-    files: ['**/*.ts'],
+    // apps/console (.ts and .tsx) is typed by its own tsconfig.json, which the project service finds beside it
+    files: ['**/*.ts', 'apps/console/**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

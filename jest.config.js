@@ -11,7 +11,7 @@ module.exports = {
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/apps/**/*.e2e-spec.ts', '<rootDir>/libs/**/*.spec.ts'],
   // NestJS 12 ships ESM only; Jest's CommonJS runtime on Node 20 cannot require it, so swc compiles it too.
   transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['^(?!.*/node_modules/(@nestjs|@bull-board|content-disposition)/).*/node_modules/'],
+  transformIgnorePatterns: ['^(?!.*/node_modules/(@nestjs|@bull-board|content-disposition|cookie)/).*/node_modules/'],
   moduleNameMapper: {
     '^@lib/wire-format$': '<rootDir>/libs/wire-format/src',
     '^@lib/collectors$': '<rootDir>/libs/collectors/src',

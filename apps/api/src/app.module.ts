@@ -5,12 +5,15 @@ import { AgentsModule } from './agents/agents.module';
 import { AlertsModule, AlertsWorkerModule } from './alerts/alerts.module';
 import { AuthThrottleModule } from './common/auth-throttle';
 import { ClockModule } from './common/clock';
+import { ConsoleSessionsModule } from './common/console-session';
+import { MetricsCoreModule } from './common/metrics';
 import { EdgeHooks } from './common/edge-hooks';
 import { EnvelopeFilter } from './common/envelope.filter';
 import { queueRoot } from './common/queue-connections';
 import { RedisModule } from './common/redis.module';
 import { RouteIndex } from './common/route-index';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { EmbeddedCollectorWorkerModule } from './embedded/embedded-collector.module';
@@ -20,6 +23,7 @@ import { HeartbeatModule, HeartbeatWorkerModule } from './heartbeat/heartbeat.mo
 import { HostsModule, HostsWorkerModule } from './hosts/hosts.module';
 import { InfoModule } from './info/info.module';
 import { IngestModule } from './ingest/ingest.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MaintenanceModule, MaintenanceWorkerModule } from './maintenance/maintenance.module';
 import { PersistenceModule, PersistenceWorkerModule } from './persistence/persistence.module';
 import { PingsModule, PingsWorkerModule } from './pings/pings.module';
@@ -47,6 +51,8 @@ export class AppModule {
         ConfigModule.forRoot(env),
         ClockModule,
         AuthThrottleModule,
+        ConsoleSessionsModule,
+        MetricsCoreModule,
         DatabaseModule,
         RedisModule,
         // queues fail fast while Redis is away, their workers wait it out (queue-connections.ts)
@@ -63,6 +69,8 @@ export class AppModule {
         IngestModule,
         HostsModule,
         HealthModule,
+        // a worker serves no HTTP, so it relays no live updates
+        ...(env.role === 'worker' ? [] : [ConsoleModule, MetricsModule]),
         ...(env.role === 'api' ? [] : WORKER_MODULES),
       ],
       providers: [

@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
+import helmet from '@fastify/helmet';
+import { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { AlertsProcessor } from './alerts/alerts.processor';
 import { AppModule } from './app.module';
@@ -14,20 +16,31 @@ import { mountBullBoard } from './bullboard/bullboard';
 import { AuthThrottle } from './common/auth-throttle';
 import { trustFunction } from './common/client-address';
 import { EdgeHooks } from './common/edge-hooks';
+import { Metrics } from './common/metrics';
 import { serializeEnvelope } from './common/envelope';
 import { registerLegacyBodyParsers } from './common/legacy-body';
 import { installLingeringClose } from './common/lingering-close';
 import { MAX_SERVICE } from './common/fields';
 import { QUEUE } from './common/queues';
 import { RouteIndex } from './common/route-index';
+import {
+  answerClientError,
+  answerFrameworkError,
+  NODE_SERVER_OPTIONS,
+  refuseMissingHost,
+} from './common/transport-errors';
 import { Env } from './config/env';
+import { mountConsole } from './console/console.static';
+import { mountApiDocs } from './docs/docs.page';
 
 const WORKER_PROCESSORS = [PersistenceProcessor, AlertsProcessor, PingsProcessor, MaintenanceProcessor];
 
 /** The Fastify adapter with the transport settings of §3 (TLS, proxy trust, body limit). */
 export function createAdapter(env: Env): FastifyAdapter {
   const tls =
-    env.tlsCert && env.tlsKey ? { https: { cert: readFileSync(env.tlsCert), key: readFileSync(env.tlsKey) } } : {};
+    env.tlsCert && env.tlsKey
+      ? { https: { cert: readFileSync(env.tlsCert), key: readFileSync(env.tlsKey), ...NODE_SERVER_OPTIONS } }
+      : { http: NODE_SERVER_OPTIONS };
   return new FastifyAdapter({
     ...tls,
     bodyLimit: env.bodyLimitBytes,
@@ -38,6 +51,9 @@ export function createAdapter(env: Env): FastifyAdapter {
     forceCloseConnections: 'idle',
     // Services are up to 255 characters (§3.8), 12 once URL-encoded when each is a 4-byte UTF-8 character
     routerOptions: { maxParamLength: MAX_SERVICE * 12 },
+    // parser and router refusals answer the envelope with a hint too (transport-errors.ts)
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
 }
 
@@ -61,18 +77,60 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
   // Every object a handler returns leaves in the watchTower envelope (§3.6). A Fastify serializer rather
   // than a Nest interceptor keeps rxjs off the hot path; errors arrive here already serialized.
   fastify.setReplySerializer((payload) => serializeEnvelope({ ...(payload as object), result: 200 }));
+  fastify.addHook('onRequest', refuseMissingHost);
   app.get(EdgeHooks).install(fastify);
+  timeAnswers(fastify, app.get(Metrics));
   installLingeringClose(fastify);
   app.enableCors({
     origin: env.corsOrigins.includes('*') ? '*' : env.corsOrigins,
     methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['password', 'content-type'],
     optionsSuccessStatus: 204,
+    // §3.2: OPTIONS answers 204 on every route; a strict preflight check would answer a bare OPTIONS (no
+    // Origin or Access-Control-Request-Method) with a plain-text 400 instead
+    strictPreflight: false,
   });
   const queues = Object.values(QUEUE).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   await mountBullBoard(fastify, queues, env.adminPassword, '/bullboard', app.get(AuthThrottle));
+  if (env.role !== 'worker') {
+    await fastify.register(async (scope) => mountPages(scope));
+  }
   await app.init();
   logQueueErrors(app, queues, env.role === 'api' ? [] : WORKER_PROCESSORS);
+}
+
+/** The latency histogram by route pattern (never the raw URL: services in paths would explode the labels). */
+function timeAnswers(fastify: FastifyInstance, metrics: Metrics): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.http.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+    done();
+  });
+}
+
+/** Browser pages, each under security headers; the JSON routes stay without them (they cost every pulse bytes). */
+async function mountPages(scope: FastifyInstance): Promise<void> {
+  await scope.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // the console is served over plain HTTP in the quick start: HSTS only makes sense behind TLS
+    strictTransportSecurity: false,
+  });
+  await mountConsole(scope);
+  await mountApiDocs(scope);
 }
 
 /**

@@ -35,7 +35,12 @@ async function main(): Promise<void> {
     logger.log('running as a worker (ROLE=worker): no HTTP listener');
   } else {
     await app.listen(env.port, env.host);
-    logger.log(`listening on ${env.tlsCert ? 'https' : 'http'}://${env.host}:${env.port} (ROLE=${env.role})`);
+    const scheme = env.tlsCert ? 'https' : 'http';
+    logger.log(`listening on ${scheme}://${env.host}:${env.port} (ROLE=${env.role})`);
+    // 0.0.0.0 is where we listen, not an address a browser can open
+    const named = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;
+    const browsable = named.includes(':') ? `[${named}]` : named;
+    logger.log(`console: ${scheme}://${browsable}:${env.port}/gui/ (log in with the admin password)`);
   }
 
   let stopping = false;

@@ -6,6 +6,8 @@ export interface Received {
   path: string;
   headers: IncomingMessage['headers'];
   raw: string;
+  /** Epoch milliseconds when the whole request had arrived. */
+  at: number;
 }
 
 /**
@@ -14,6 +16,8 @@ export interface Received {
  */
 export class FakeProviders {
   readonly received: Received[] = [];
+  /** How long every answer waits after the request was recorded, so a sender can die with its request taken. */
+  answerDelayMs = 0;
   private readonly scripts = new Map<string, (count: number) => number | 'hang'>();
   private server!: Server;
   url = '';
@@ -45,14 +49,21 @@ export class FakeProviders {
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0];
-      this.received.push({ path, headers: req.headers, raw });
+      this.received.push({ path, headers: req.headers, raw, at: Date.now() });
       const status = this.scripts.get(path)?.(this.on(path).length) ?? 200;
       if (status === 'hang') {
         return;
       }
-      res
-        .writeHead(status, { 'content-type': 'application/json' })
-        .end(status < 300 ? '{"status":1}' : '{"error":"scripted"}');
+      const answer = (): void => {
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(status < 300 ? '{"status":1}' : '{"error":"scripted"}');
+      };
+      if (this.answerDelayMs > 0) {
+        setTimeout(answer, this.answerDelayMs);
+      } else {
+        answer();
+      }
     });
   }
 }

@@ -7,6 +7,7 @@ import {
   validateHostInfo,
 } from '@lib/wire-format';
 import { HintedError } from '../common/hinted-error';
+import { MAX_DEPTH, tooDeep } from '../common/legacy-body';
 import { EventInput, parseEvent } from '../events/events.dto';
 import { parsePulse, PulseInput } from '../heartbeat/heartbeat.dto';
 
@@ -55,6 +56,10 @@ export function parseAgentMessage(text: string): AgentMessage | MessageError {
     return new MessageError('invalid', 'a message must be a JSON object');
   }
   const id = typeof value.id === 'string' && value.id.length <= MAX_ID ? value.id : undefined;
+  // as for HTTP bodies (§3.3): deeper values would overflow the stack of whatever serializes them later
+  if (tooDeep(value)) {
+    return new MessageError('invalid', `nesting deeper than ${MAX_DEPTH} levels`, id);
+  }
   if (typeof value.type !== 'string') {
     return new MessageError('invalid', 'type: must be a string', id);
   }

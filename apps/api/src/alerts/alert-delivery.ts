@@ -2,6 +2,7 @@ import { oneLine } from '../common/envelope.filter';
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { withDeadline } from '../common/hinted-error';
+import { Metrics } from '../common/metrics';
 import { Env } from '../config/env';
 import { EventsRepository } from '../database/repositories';
 import { AlertChannels } from './alert-channels';
@@ -28,6 +29,7 @@ export class AlertDelivery {
     private readonly events: EventsRepository,
     private readonly limits: RelayLimits,
     private readonly env: Env,
+    private readonly metrics: Metrics,
   ) {}
 
   useHostContext(provider: HostContext): void {
@@ -52,7 +54,12 @@ export class AlertDelivery {
     }
     this.busy.set(type, running + 1);
     try {
-      await channel.send({ ...job.data, context: await this.context(job.data) });
+      // BullMQ gives every job an id; an alert's derives from its fact, so a re-driven job keeps it
+      await channel.send({ ...job.data, context: await this.context(job.data) }, job.id!);
+      this.metrics.alerts.inc({ channel: type, outcome: 'sent' });
+    } catch (error) {
+      this.metrics.alerts.inc({ channel: type, outcome: 'failed' });
+      throw error;
     } finally {
       this.busy.set(type, (this.busy.get(type) ?? 1) - 1);
     }

@@ -26,6 +26,10 @@ export interface AlertContext {
 export interface AlertChannel {
   /** False when the server lacks what the channel needs (SMTP_URL, PUSHOVER_TOKEN): its jobs fail visibly. */
   readonly configured: boolean;
-  /** Throws to retry; throws UnrecoverableError when retrying cannot help. */
-  send(alert: AlertJob): Promise<void>;
+  /**
+   * Throws to retry; throws UnrecoverableError when retrying cannot help. `deliveryId` is the job's id, the same
+   * on every attempt and re-drive, so a receiver can drop a delivery it already took (at-least-once: a process
+   * that dies mid-request leaves the job to another worker, which sends it again).
+   */
+  send(alert: AlertJob, deliveryId: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Env } from '../config/env';
 import { AuthThrottle } from './auth-throttle';
+import { ConsoleSessions, sameOrigin, sessionCookie } from './console-session';
 import { HintedError } from './hinted-error';
 import { digest, passwordMatches } from './password';
 
@@ -26,6 +27,7 @@ export class EdgeHooks {
 
   constructor(
     private readonly throttle: AuthThrottle,
+    private readonly sessions: ConsoleSessions,
     env: Env,
   ) {
     this.expected = digest(env.password);
@@ -46,6 +48,11 @@ export class EdgeHooks {
       await reply.redirect('/gui', 302);
       return;
     }
+    const cookie = header === undefined ? sessionCookie(request) : undefined;
+    if (cookie !== undefined) {
+      await this.checkSession(request, cookie);
+      return;
+    }
     let hint = 'bad password';
     const verdict = await this.throttle.attempt(request.ip, () => {
       if (header === undefined) {
@@ -60,6 +67,21 @@ export class EdgeHooks {
     }
     if (verdict.outcome === 'refused') {
       throw new HintedError(403, hint);
+    }
+  }
+
+  /**
+   * The console's session stands for the admin password, so it opens every route. A cookie is sent by the browser
+   * on its own, so a change also needs the console's own Origin: SameSite=Strict already keeps other sites' forms
+   * out, and this keeps out a sibling page on another port of the same host.
+   */
+  private async checkSession(request: FastifyRequest, cookie: string): Promise<void> {
+    if ((await this.sessions.check(cookie)) === null) {
+      throw new HintedError(401, 'no session');
+    }
+    const safe = request.method === 'GET' || request.method === 'HEAD';
+    if ((!safe || request.headers.origin !== undefined) && !sameOrigin(request)) {
+      throw new HintedError(403, 'cross-origin request refused');
     }
   }
 }

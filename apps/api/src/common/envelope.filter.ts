@@ -58,13 +58,20 @@ function classify(
   }
   if (error instanceof HttpException && error.getStatus() === 404) {
     const allowed = routes?.allowed(request.url.split('?')[0]) ?? [];
-    if (allowed.length > 0) {
+    // A route that takes this very method and still found nothing (a missing file under /gui/*) is a 404
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (allowed.length > 0 && !allowed.includes(method)) {
       return { status: 405, hint: 'method not allowed', headers: { allow: allowed.join(', ') } };
     }
     return { status: 404, hint: 'not found', headers: {} };
   }
   if (error instanceof HttpException && error.getStatus() < 500) {
     return { status: error.getStatus(), hint: error.message, headers: {} };
+  }
+  // A client that hung up mid-body fails the body read with ECONNRESET, which would read as a store outage;
+  // nobody is left to answer, and it is no fault of ours to log
+  if (request.raw?.aborted) {
+    return { status: 400, hint: 'request aborted by the client', headers: {} };
   }
   if (isStoreDown(error)) {
     logger.error(`store unavailable (ref ${request.id}): ${oneLine((error as Error).message)}`);

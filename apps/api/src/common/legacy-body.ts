@@ -1,7 +1,8 @@
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { HintedError } from './hinted-error';
 
-const MAX_DEPTH = 32;
+/** Nesting depth of a body (§3.3), and of an agent message: JSON.stringify overflows the stack near 10,000. */
+export const MAX_DEPTH = 32;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
@@ -11,7 +12,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  */
 export function registerLegacyBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.removeAllContentTypeParsers();
+  // Fastify answers an unparsable Content-Type (415) before anything looks at the route; without one, the
+  // header can only be about a body nobody reads
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    if (request.is404) {
+      delete request.headers['content-type'];
+    }
+    return payload;
+  });
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (request: FastifyRequest, raw: Buffer, done) => {
+    // No route (404) or not this method (405): routing answers before the body is judged (§3.7)
+    if (request.is404) {
+      done(null, undefined);
+      return;
+    }
     try {
       done(null, parseLegacyBody(request.headers['content-type'], raw));
     } catch (error) {
@@ -48,10 +62,15 @@ export function parseLegacyBody(contentType: string | undefined, raw: Buffer): R
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new HintedError(400, 'invalid body: expected a JSON object');
   }
-  if (depth(parsed, 1) > MAX_DEPTH) {
+  if (tooDeep(parsed)) {
     throw new HintedError(400, 'invalid body: nesting too deep');
   }
   return parsed as Record<string, unknown>;
+}
+
+/** Whether `value` nests deeper than MAX_DEPTH levels; stops counting there, so it costs no deep recursion. */
+export function tooDeep(value: unknown): boolean {
+  return depth(value, 1) > MAX_DEPTH;
 }
 
 function depth(value: unknown, level: number): number {

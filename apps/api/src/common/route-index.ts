@@ -5,7 +5,7 @@ import { FastifyInstance } from 'fastify';
  * unknown path (404) or known path with the wrong method (405 plus `Allow`, §3.7).
  */
 export class RouteIndex {
-  private readonly routes: { pattern: RegExp; method: string }[] = [];
+  private readonly entries: { pattern: RegExp; method: string; url: string }[] = [];
 
   /** Must run before the routes are registered (before `app.init()`). */
   watch(fastify: FastifyInstance): void {
@@ -16,19 +16,25 @@ export class RouteIndex {
         if (method === 'OPTIONS' || method === 'HEAD') {
           continue;
         }
-        this.routes.push({ pattern: toRegExp(route.url ?? route.path), method: method.toUpperCase() });
+        const url = route.url ?? route.path;
+        this.entries.push({ pattern: toRegExp(url), method: method.toUpperCase(), url });
       }
     });
   }
 
   allowed(path: string): string[] {
     const methods = new Set<string>();
-    for (const route of this.routes) {
+    for (const route of this.entries) {
       if (route.pattern.test(path)) {
         methods.add(route.method);
       }
     }
     return [...methods].sort();
+  }
+
+  /** Every registered (method, path pattern), so the API document can be checked against what really answers. */
+  routes(): { method: string; url: string }[] {
+    return this.entries.map(({ method, url }) => ({ method, url }));
   }
 }
 
@@ -45,5 +51,6 @@ function toRegExp(url: string): RegExp {
       return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('/');
-  return new RegExp(`^${source}/?$`);
+  // Exact: the router does not ignore trailing slashes, so `/hello/` is another path (404, not 405 "Allow: GET")
+  return new RegExp(`^${source}$`);
 }

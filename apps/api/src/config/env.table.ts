@@ -128,6 +128,10 @@ const ENV_TABLE = {
   eventsPageMaxBytes: variable('EVENTS_PAGE_MAX_BYTES', 8 * 1024 * 1024, int(65536, 268435456)),
   eventsRetentionDays: variable('EVENTS_RETENTION_DAYS', 0, int(0, 36500)),
   eventsPresets: variable('EVENTS_PRESETS', [], jsonArray(parsePreset)),
+  /** How long a console login lasts. */
+  consoleSessionHours: variable('CONSOLE_SESSION_HOURS', 12, int(1, 720)),
+  /** A bearer token /metrics requires; empty: /metrics is open (it holds counts, never a service name). */
+  metricsToken: variable('METRICS_TOKEN', null, text),
   pings: variable('PINGS', [], jsonArray(parsePing)),
   /** Refuse plain `ws://` agent connections with 426 (agent-protocol.md §2). */
   agentsRequireTls: variable('AGENTS_REQUIRE_TLS', false, bool),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
+import { Metrics } from '../common/metrics';
 import { formatHuman } from '../common/display-dates';
 import { Env } from '../config/env';
 import { EventsRepository } from '../database/repositories';
@@ -27,6 +28,7 @@ export class EventsService {
     private readonly events: EventsRepository,
     private readonly clock: Clock,
     private readonly env: Env,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -47,6 +49,7 @@ export class EventsService {
           : undefined,
       },
     ]);
+    this.metrics.events.inc();
   }
 
   async list(filter: EventsFilter): Promise<EventsPage> {

@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { QUEUE } from '../common/queues';
+import { queueStats } from '../common/queue-stats';
 import { RedisClient } from '../common/redis.module';
 import { Env } from '../config/env';
 
@@ -61,17 +62,11 @@ export class HealthChecks {
 
   private async queueWithinLimits(name: string): Promise<boolean> {
     const queue = this.modules.get<Queue>(getQueueToken(name), { strict: false });
-    const waiting = await queue.getWaitingCount();
-    if (waiting > this.env.healthQueueMaxWaiting) {
-      return false;
-    }
-    // the oldest waiting job (asc: from the worker's end of the list)
-    const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
-    if (!oldest) {
-      return true;
-    }
-    const waitingSinceMs = oldest.timestamp + (oldest.opts.delay ?? 0);
-    return this.clock.nowMs() - waitingSinceMs <= this.env.healthQueueMaxWaitSeconds * 1000;
+    const stats = await queueStats(queue, this.clock.nowMs());
+    return (
+      stats.waiting <= this.env.healthQueueMaxWaiting &&
+      (stats.oldestWaitingSeconds ?? 0) <= this.env.healthQueueMaxWaitSeconds
+    );
   }
 
   /** The sweeper refreshes `<prefix>:hb:alive` every second (5 s TTL): absent means no sweep ran lately. */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Env } from '../config/env';
 import { Clock } from '../common/clock';
+import { Metrics } from '../common/metrics';
 import { HintedError } from '../common/hinted-error';
 import { HeartbeatsRepository, HistoryRow } from '../database/repositories';
 import { alertTexts } from '../alerts/alert-texts';
@@ -32,6 +33,7 @@ export class HeartbeatService {
     private readonly clock: Clock,
     private readonly env: Env,
     private readonly hosts: HostsService,
+    private readonly metrics: Metrics,
   ) {
     this.listings = new ListingSlots(env.heartbeatListMaxConcurrent);
   }
@@ -49,6 +51,7 @@ export class HeartbeatService {
     // re-driven by a sweeper when this process dies first (§6.2 step 2).
     const recoveries: Recovery[] = previous?.alerted ? [{ record, death: previous.deadAt ?? previous.expected }] : [];
     await this.raiseRecoveries(recoveries, [record], this.history(record, 'pulse', record.last));
+    this.metrics.pulses.inc();
     return toView(record);
   }
 
@@ -195,6 +198,10 @@ export class HeartbeatService {
       // a death is never refused by a full backlog: it is the outage the backlog may come from
       { backpressure: false },
     );
+    const now = this.clock.nowMs() / 1000;
+    for (const record of records) {
+      this.metrics.detectionLag.observe(Math.max(0, now - record.expected));
+    }
   }
 
   /** Reminders (§6.3): the same "has not pulsed" alert again while the service stays dead; no event. */

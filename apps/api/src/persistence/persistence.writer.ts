@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { withDeadline } from '../common/hinted-error';
+import { RedisClient } from '../common/redis.module';
+import { Env } from '../config/env';
 import {
   AgentsRepository,
   EventsRepository,
@@ -8,7 +11,18 @@ import {
   HostsRepository,
   SnapshotsRepository,
 } from '../database/repositories';
+import { committedChannel, committedNotice } from './committed';
 import { PersistenceBatch } from './persistence.types';
+
+/** How long the probe after a failed write may take before PostgreSQL counts as away. */
+const PROBE_DEADLINE_MS = 2000;
+
+/** A batch failed while PostgreSQL does not answer at all: the outage's failure, not the batch's. */
+export class PostgresAwayError extends Error {
+  constructor(cause: unknown) {
+    super(`PostgreSQL does not answer: ${(cause as Error).message}`, { cause });
+  }
+}
 
 /**
  * Writes one batch in one transaction through the tables' repositories, each a single array-parameter
@@ -25,9 +39,35 @@ export class PersistenceWriter {
     private readonly hosts: HostsRepository,
     private readonly snapshots: SnapshotsRepository,
     private readonly agents: AgentsRepository,
+    private readonly redis: RedisClient,
+    private readonly env: Env,
   ) {}
 
+  /** Throws PostgresAwayError when the batch failed and PostgreSQL does not answer a `SELECT 1` either. */
   async write(batch: PersistenceBatch): Promise<void> {
+    try {
+      await this.transaction(batch);
+    } catch (error) {
+      // the probe tells an outage (refused, reset, starting up) from a batch PostgreSQL refuses, whatever the driver
+      // calls the error
+      const answers = await withDeadline(this.manager.query('SELECT 1'), PROBE_DEADLINE_MS, 'PostgreSQL').then(
+        () => true,
+        () => false,
+      );
+      throw answers ? error : new PostgresAwayError(error);
+    }
+    this.announce(batch);
+  }
+
+  /** Best effort: a notice lost while Redis blips only delays a console's refresh until the next one. */
+  private announce(batch: PersistenceBatch): void {
+    const notice = committedNotice(batch);
+    if (notice !== null) {
+      this.redis.publish(committedChannel(this.env.redisPrefix), JSON.stringify(notice)).catch(() => undefined);
+    }
+  }
+
+  private async transaction(batch: PersistenceBatch): Promise<void> {
     await this.manager.transaction(async (tx) => {
       await this.events.insert(batch.events, tx);
       await this.heartbeats.upsert(batch.heartbeats, tx);

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { SlackChannel } from './slack.channel';
-import { alertJob, FakeHttp, testEnv } from './test/fakes';
+import { alertJob, DELIVERY_ID, FakeHttp, testEnv } from './test/fakes';
 
 describe(SlackChannel.name, () => {
   let fake: FakeHttp;
@@ -14,12 +14,13 @@ describe(SlackChannel.name, () => {
 
   it('posts a message with the title, the body, the context and a link to the console', async () => {
     expect(channel.configured).toBe(true);
-    await channel.send(alertJob({ type: 'slack', target: `${fake.url}/services/T000/B000/XXXX` }));
+    await channel.send(alertJob({ type: 'slack', target: `${fake.url}/services/T000/B000/XXXX` }), DELIVERY_ID);
 
     expect(fake.requests).toHaveLength(1);
     const [request] = fake.requests;
     expect(request.path).toBe('/services/T000/B000/XXXX');
     expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['x-watchtower-delivery']).toBe(DELIVERY_ID);
     expect(JSON.parse(request.raw.toString())).toEqual({
       text: 'Service svcA has not pulsed',
       blocks: [
@@ -51,7 +52,7 @@ describe(SlackChannel.name, () => {
   it('escapes what Slack would read as markup, and keeps within its limits', async () => {
     const title = `<!channel> & ${'t'.repeat(200)}`;
     const body = `a <b> & ${'&'.repeat(3000)}`;
-    await channel.send(alertJob({ target: `${fake.url}/h`, title, body, context: {} }));
+    await channel.send(alertJob({ target: `${fake.url}/h`, title, body, context: {} }), DELIVERY_ID);
 
     const message = JSON.parse(fake.requests[0].raw.toString()) as {
       text: string;
@@ -72,12 +73,12 @@ describe(SlackChannel.name, () => {
   // the answer stays out of the error by design: a target a pulse chose must not read back internal pages
   it("fails for good on Slack's 404 no_service, and retries on 429, without quoting the answer", async () => {
     fake.answer = { status: 404, body: 'no_service' };
-    const gone = await channel.send(alertJob({ target: `${fake.url}/h` })).catch((e: unknown) => e);
+    const gone = await channel.send(alertJob({ target: `${fake.url}/h` }), DELIVERY_ID).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(UnrecoverableError);
     expect((gone as Error).message).toBe(`POST ${fake.url} answered 404`);
 
     fake.answer = { status: 429, body: 'rate_limited' };
-    const limited = await channel.send(alertJob({ target: `${fake.url}/h` })).catch((e: unknown) => e);
+    const limited = await channel.send(alertJob({ target: `${fake.url}/h` }), DELIVERY_ID).catch((e: unknown) => e);
     expect(limited).not.toBeInstanceOf(UnrecoverableError);
     expect((limited as Error).message).toBe(`POST ${fake.url} answered 429`);
   });
@@ -85,6 +86,8 @@ describe(SlackChannel.name, () => {
   it('retries when Slack does not answer in time', async () => {
     fake.answer = 'hang';
     channel.timeoutMs = 200;
-    await expect(channel.send(alertJob({ target: `${fake.url}/h` }))).rejects.toThrow(/timed out after 200 ms$/);
+    await expect(channel.send(alertJob({ target: `${fake.url}/h` }), DELIVERY_ID)).rejects.toThrow(
+      /timed out after 200 ms$/,
+    );
   });
 });

@@ -22,7 +22,7 @@ export class SlackChannel implements AlertChannel {
 
   constructor(private readonly env: Env) {}
 
-  async send(alert: AlertJob): Promise<void> {
+  async send(alert: AlertJob, deliveryId: string): Promise<void> {
     const lines = contextLines(alert, this.env.tzDisplay);
     const consoleLink = { type: 'mrkdwn', text: `<${this.env.publicUrl}/gui|Open the Watchtower console>` };
     const message = {
@@ -41,7 +41,11 @@ export class SlackChannel implements AlertChannel {
     };
     await postWithTimeout(
       alert.target,
-      { headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) },
+      // Slack ignores the header; receivers speaking Slack's format (Mattermost, relays) can deduplicate on it
+      {
+        headers: { 'content-type': 'application/json', 'x-watchtower-delivery': deliveryId },
+        body: JSON.stringify(message),
+      },
       this.timeoutMs,
       { allowPrivate: this.env.alertAllowPrivateTargets },
     );

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { SlackChannel } from './slack.channel';
 import { WebhookChannel } from './webhook.channel';
-import { alertJob, FakeHttp, NOW, testEnv, unusedPort } from './test/fakes';
+import { alertJob, DELIVERY_ID, FakeHttp, NOW, testEnv, unusedPort } from './test/fakes';
 
 const SECRET = 'whsec-3f9a';
 const SENT_AT = NOW + 42;
@@ -24,7 +24,10 @@ describe(WebhookChannel.name, () => {
   it('posts the alert as JSON, signed with an HMAC of the timestamp and the exact raw body', async () => {
     const channel = new WebhookChannel(testEnv({ WEBHOOK_SECRET: SECRET }), clock());
     expect(channel.configured).toBe(true);
-    await channel.send(alertJob({ type: 'webhook', target: `${fake.url}/hooks/watchtower?team=ops`, service: 'svcé' }));
+    await channel.send(
+      alertJob({ type: 'webhook', target: `${fake.url}/hooks/watchtower?team=ops`, service: 'svcé' }),
+      DELIVERY_ID,
+    );
 
     expect(fake.requests).toHaveLength(1);
     const [request] = fake.requests;
@@ -32,6 +35,8 @@ describe(WebhookChannel.name, () => {
     expect(request.path).toBe('/hooks/watchtower?team=ops');
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['user-agent']).toBe('watchtower');
+    // the job's id, the same on every retry: a receiver drops a delivery it already took
+    expect(request.headers['x-watchtower-delivery']).toBe(DELIVERY_ID);
     // what a receiver does: HMAC over "<timestamp>." and the bytes as received, compared before parsing anything
     // (changed by design: the body alone could be replayed; the timestamp is covered now)
     expect(request.headers['x-watchtower-timestamp']).toBe(String(SENT_AT));
@@ -47,7 +52,10 @@ describe(WebhookChannel.name, () => {
   });
 
   it('omits the signature without WEBHOOK_SECRET', async () => {
-    await new WebhookChannel(testEnv(), clock()).send(alertJob({ kind: 'up', target: `${fake.url}/h`, context: {} }));
+    await new WebhookChannel(testEnv(), clock()).send(
+      alertJob({ kind: 'up', target: `${fake.url}/h`, context: {} }),
+      DELIVERY_ID,
+    );
     expect(fake.requests[0].headers).not.toHaveProperty('x-watchtower-signature');
     expect(fake.requests[0].headers).not.toHaveProperty('x-watchtower-timestamp');
     expect(JSON.parse(fake.requests[0].raw.toString())).toEqual({
@@ -64,7 +72,7 @@ describe(WebhookChannel.name, () => {
   it('fails for good on a 4xx, naming the status and origin only', async () => {
     fake.answer = { status: 400, body: 'unknown service' };
     const error = await new WebhookChannel(testEnv(), clock())
-      .send(alertJob({ target: `${fake.url}/h` }))
+      .send(alertJob({ target: `${fake.url}/h` }), DELIVERY_ID)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toBe(`POST ${fake.url} answered 400`);
@@ -75,10 +83,10 @@ describe(WebhookChannel.name, () => {
     channel.timeoutMs = 200;
     fake.answer = { status: 503, body: 'maintenance' };
     const refused = `http://127.0.0.1:${await unusedPort()}/h`;
-    const errors = [await channel.send(alertJob({ target: `${fake.url}/h` })).catch((e: unknown) => e)];
+    const errors = [await channel.send(alertJob({ target: `${fake.url}/h` }), DELIVERY_ID).catch((e: unknown) => e)];
     fake.answer = 'hang';
-    errors.push(await channel.send(alertJob({ target: `${fake.url}/h` })).catch((e: unknown) => e));
-    errors.push(await channel.send(alertJob({ target: refused })).catch((e: unknown) => e));
+    errors.push(await channel.send(alertJob({ target: `${fake.url}/h` }), DELIVERY_ID).catch((e: unknown) => e));
+    errors.push(await channel.send(alertJob({ target: refused }), DELIVERY_ID).catch((e: unknown) => e));
     expect(errors.map((e) => [e instanceof Error, e instanceof UnrecoverableError])).toEqual([
       [true, false],
       [true, false],
@@ -99,7 +107,7 @@ describe('alert targets a pulse chose (SSRF)', () => {
     ['slack', (env: ReturnType<typeof testEnv>) => new SlackChannel(env)],
   ])('%s refuses a target on 127.0.0.1 for good, without connecting', async (_type, make) => {
     const error = await make(testEnv({ ALERT_ALLOW_PRIVATE_TARGETS: 'false' }))
-      .send(alertJob({ target: `${fake.url}/h` }))
+      .send(alertJob({ target: `${fake.url}/h` }), DELIVERY_ID)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toMatch(
@@ -111,7 +119,7 @@ describe('alert targets a pulse chose (SSRF)', () => {
   it('refuses a host name that resolves to localhost', async () => {
     const port = new URL(fake.url).port;
     const error = await new WebhookChannel(testEnv({ ALERT_ALLOW_PRIVATE_TARGETS: 'false' }), clock())
-      .send(alertJob({ target: `http://localhost:${port}/h` }))
+      .send(alertJob({ target: `http://localhost:${port}/h` }), DELIVERY_ID)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toMatch(/refused: localhost resolves to a private address/);
@@ -121,6 +129,7 @@ describe('alert targets a pulse chose (SSRF)', () => {
   it('delivers to loopback with ALERT_ALLOW_PRIVATE_TARGETS=true', async () => {
     await new WebhookChannel(testEnv({ ALERT_ALLOW_PRIVATE_TARGETS: 'true' }), clock()).send(
       alertJob({ target: `${fake.url}/h` }),
+      DELIVERY_ID,
     );
     expect(fake.requests).toHaveLength(1);
   });

@@ -9,7 +9,8 @@ import { ALERT_TIMEOUT_MS, alwaysConfigured, isHttpUrl, postWithTimeout } from '
  * JSON POST to the URL in the target; with WEBHOOK_SECRET, `X-Watchtower-Timestamp` is the sending time in epoch
  * seconds and `X-Watchtower-Signature: sha256=<hex>` the HMAC-SHA256 of `<timestamp>.<exact bytes sent>`, so a
  * receiver verifies the raw body before parsing it and refuses old timestamps: a captured request cannot be
- * replayed later (§8.2).
+ * replayed later (§8.2). `X-Watchtower-Delivery` is the alert job's id, the same on every retry, so a receiver
+ * drops what it already took.
  */
 @Injectable()
 export class WebhookChannel implements AlertChannel {
@@ -27,10 +28,14 @@ export class WebhookChannel implements AlertChannel {
     private readonly clock: Clock,
   ) {}
 
-  async send(alert: AlertJob): Promise<void> {
+  async send(alert: AlertJob, deliveryId: string): Promise<void> {
     const { kind, service, title, body, date, context } = alert;
     const raw = Buffer.from(JSON.stringify({ kind, service, title, body, date, context }), 'utf8');
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'watchtower' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'watchtower',
+      'x-watchtower-delivery': deliveryId,
+    };
     if (this.env.webhookSecret !== null) {
       // the time of this attempt, not of the fact: a retry an hour later is still fresh
       const timestamp = String(this.clock.seconds());

@@ -13,7 +13,7 @@ export interface HistoryRow {
   expected: number;
 }
 
-/** The only writer of `heartbeat_history`. */
+/** The only reader and writer of `heartbeat_history`. */
 @Injectable()
 export class HeartbeatHistoryRepository {
   constructor(@InjectRepository(HeartbeatHistory) private readonly history: Repository<HeartbeatHistory>) {}
@@ -37,5 +37,21 @@ export class HeartbeatHistoryRepository {
         rows.map((h) => h.expected),
       ],
     );
+  }
+
+  /** The latest `count` transitions of a service, newest first (the console's history strip). */
+  async recent(service: string, count: number): Promise<Pick<HistoryRow, 'action' | 'at' | 'nextIn' | 'expected'>[]> {
+    const rows = await this.history
+      .createQueryBuilder('h')
+      .select('h.action', 'action')
+      .addSelect('extract(epoch FROM h.at)::bigint', 'at')
+      .addSelect('h.next_in', 'nextIn')
+      .addSelect('extract(epoch FROM h.expected)::bigint', 'expected')
+      .where('h.service = :service', { service })
+      .orderBy('h.at', 'DESC')
+      .addOrderBy('h.id', 'DESC')
+      .limit(count)
+      .getRawMany<{ action: HistoryRow['action']; at: string; nextIn: number; expected: string }>();
+    return rows.map((row) => ({ ...row, at: Number(row.at), expected: Number(row.expected) }));
   }
 }

@@ -25,10 +25,100 @@ export interface HeartbeatDeleteRow {
   version: number;
 }
 
+export type HeartbeatState = 'alive' | 'late' | 'dead' | 'cancelled';
+
+/** A console page of `heartbeats` (docs/console-api.md): sorted, searched and paged in SQL. */
+export interface HeartbeatsPageQuery {
+  state?: HeartbeatState;
+  /** A case-insensitive substring of the service name. */
+  search?: string;
+  sort: 'service' | 'state' | 'last' | 'expected';
+  descending: boolean;
+  limit: number;
+  offset: number;
+  /** Epoch seconds: a record past its deadline but not yet declared dead is late from then on. */
+  now: number;
+}
+
+export interface HeartbeatListed {
+  service: string;
+  state: HeartbeatState;
+  alertType: string;
+  alertTarget: string;
+  nextIn: number;
+  repeatEvery: number | null;
+  last: number;
+  expected: number;
+  deadAt: number | null;
+}
+
+/** The state of a row, in the order the console sorts them by (worst first when descending). */
+const STATE_SQL = `CASE WHEN cancelled THEN 'cancelled' WHEN alerted THEN 'dead'
+  WHEN expected < to_timestamp($1::bigint) THEN 'late' ELSE 'alive' END`;
+const STATE_RANK_SQL = `CASE WHEN cancelled THEN 0 WHEN alerted THEN 3 WHEN expected < to_timestamp($1::bigint) THEN 2 ELSE 1 END`;
+const SORT_SQL = { service: 'service', state: STATE_RANK_SQL, last: 'last', expected: 'expected' } as const;
+
 /** The only reader and writer of `heartbeats`, PostgreSQL's copy of the live records in Redis. */
 @Injectable()
 export class HeartbeatsRepository {
   constructor(@InjectRepository(Heartbeat) private readonly heartbeats: Repository<Heartbeat>) {}
+
+  /** One page and the number of rows matching; ties go by service name, A to Z either way (§12), so pages never overlap. */
+  async page(query: HeartbeatsPageQuery): Promise<{ rows: HeartbeatListed[]; total: number }> {
+    // $1 is always `now`: the state column needs it, and the count names it so its type is known
+    const params: unknown[] = [query.now];
+    const where = ['$1::bigint IS NOT NULL'];
+    if (query.state !== undefined) {
+      params.push(query.state);
+      where.push(`${STATE_SQL} = $${params.length}`);
+    }
+    if (query.search !== undefined) {
+      params.push(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`service ILIKE $${params.length}`);
+    }
+    const filter = `WHERE ${where.join(' AND ')}`;
+    const direction = query.descending ? 'DESC' : 'ASC';
+    const manager = this.heartbeats.manager;
+    const [rows, counted] = await Promise.all([
+      manager.query<RawListed[]>(
+        `SELECT service, ${STATE_SQL} AS state, alert_type, alert_target, next_in, repeat_every,
+                extract(epoch FROM last)::bigint AS last, extract(epoch FROM expected)::bigint AS expected,
+                extract(epoch FROM dead_at)::bigint AS dead_at
+         FROM heartbeats ${filter}
+         ORDER BY ${SORT_SQL[query.sort]} ${direction}, service ASC
+         LIMIT ${query.limit} OFFSET ${query.offset}`,
+        params,
+      ),
+      manager.query<{ total: string }[]>(`SELECT count(*) AS total FROM heartbeats ${filter}`, params),
+    ]);
+    return {
+      rows: rows.map((row) => ({
+        service: row.service,
+        state: row.state,
+        alertType: row.alert_type,
+        alertTarget: row.alert_target,
+        nextIn: row.next_in,
+        repeatEvery: row.repeat_every,
+        last: Number(row.last),
+        expected: Number(row.expected),
+        deadAt: row.dead_at === null ? null : Number(row.dead_at),
+      })),
+      total: Number(counted[0].total),
+    };
+  }
+
+  /** How many records are in each state at `now`. */
+  async countByState(now: number): Promise<Record<HeartbeatState, number>> {
+    const rows = await this.heartbeats.manager.query<{ state: HeartbeatState; count: string }[]>(
+      `SELECT ${STATE_SQL} AS state, count(*) AS count FROM heartbeats GROUP BY 1`,
+      [now],
+    );
+    const counts = { alive: 0, late: 0, dead: 0, cancelled: 0 };
+    for (const row of rows) {
+      counts[row.state] = Number(row.count);
+    }
+    return counts;
+  }
 
   /** One statement for any batch size (unnest); an older transition never overwrites a newer one. */
   async upsert(rows: HeartbeatRow[], tx?: EntityManager): Promise<void> {
@@ -123,4 +213,16 @@ function toRow(entity: Heartbeat): HeartbeatRow {
 
 function epochSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
+}
+
+interface RawListed {
+  service: string;
+  state: HeartbeatState;
+  alert_type: string;
+  alert_target: string;
+  next_in: number;
+  repeat_every: number | null;
+  last: string;
+  expected: string;
+  dead_at: string | null;
 }

@@ -19,6 +19,7 @@ export type { NewAgent } from './agents.repository';
 export type { EventRow, EventsListQuery, ListedEvent } from './events.repository';
 export type { HistoryRow } from './heartbeat-history.repository';
 export type { HeartbeatDeleteRow, HeartbeatRow } from './heartbeats.repository';
+export type { HeartbeatListed, HeartbeatsPageQuery, HeartbeatState } from './heartbeats.repository';
 export type { HostRow } from './hosts.repository';
 export type { HostDetailRow, HostFiguresRow, HostSummaryRow } from './hosts.repository';
 export type { SnapshotRow } from './snapshots.repository';

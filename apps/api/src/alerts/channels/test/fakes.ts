@@ -20,6 +20,9 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
   });
 }
 
+/** The id AlertDelivery passes with an alert: its job's. */
+export const DELIVERY_ID = 'down-3f9a0c1d';
+
 /** A `down` alert as the deadline raises it, with every part of the context filled in. */
 export function alertJob(overrides: Partial<AlertJob> = {}): AlertJob {
   return {
