@@ -16,7 +16,7 @@ import {
 } from '../common/fields';
 import { HintedError } from '../common/hinted-error';
 import { Env } from '../config/env';
-import { compileSearchPattern } from './search-pattern';
+import { compileSearchPattern, exactLiteral } from './search-pattern';
 
 // The event body (watchtower-protocol.md §5.7) and the listing query with its cursor (§7.2-§7.5).
 
@@ -43,6 +43,8 @@ export interface EventsQuery {
 /** A listing query with its regex filters already translated for PostgreSQL. */
 export interface EventsFilter extends EventsQuery {
   servicePattern?: string;
+  /** `service=^name$`: the name, matched by an indexed equality instead of the regex. */
+  serviceExact?: string;
   messagePattern?: string;
 }
 
@@ -203,6 +205,7 @@ export class EventsQueryPipe implements PipeTransform<Record<string, unknown>, E
     return {
       ...parsed,
       servicePattern: parsed.service === undefined ? undefined : compileSearchPattern(parsed.service, 'service'),
+      serviceExact: parsed.service === undefined ? undefined : exactLiteral(parsed.service),
       messagePattern: parsed.message === undefined ? undefined : compileSearchPattern(parsed.message, 'message'),
     };
   }

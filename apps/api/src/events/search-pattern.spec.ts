@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 
 import { HintedError } from '../common/hinted-error';
-import { compileSearchPattern } from './search-pattern';
+import { compileSearchPattern, exactLiteral } from './search-pattern';
 
 // Same variable and default as the e2e helpers (apps/api/test/stores.ts)
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -160,5 +160,33 @@ describe(compileSearchPattern.name, () => {
       await matches(value, pattern);
       expect(Date.now() - start).toBeLessThan(1000);
     });
+  });
+});
+
+describe(exactLiteral.name, () => {
+  it.each([
+    ['^svc-42$', 'svc-42'],
+    ['^Billing API$', 'Billing API'],
+    ['^a\\.b\\*c$', 'a.b*c'],
+    ['^été_2026@host:1$', 'été_2026@host:1'],
+  ])('reads %s as the exact text %s', (pattern, text) => {
+    expect(exactLiteral(pattern)).toBe(text);
+  });
+
+  it.each([
+    'svc-42',
+    '^svc-42',
+    'svc-42$',
+    '^svc.42$',
+    '^a|b$',
+    '^(a)$',
+    '^a+$',
+    '^a\\$',
+    '^\\d$',
+    '^[a]$',
+    '^$',
+    '^a{2}$',
+  ])('leaves %s to the regex', (pattern) => {
+    expect(exactLiteral(pattern)).toBeUndefined();
   });
 });
