@@ -8,6 +8,8 @@
 //      and the main thread's own CPU between two turns of a 1 ms timer (its longest block, steal excluded).
 //      Kept apart from pass 1 because the monitor's own 1 ms timer costs about 6 ms of CPU per cycle. The
 //      idle run is the yardstick: this VM alone delays an idle Node loop by up to ~10 ms (CPU steal).
+// Options: --json (one more line, "AGENTCYCLE {...}", for bench/run.mjs); BENCH_AGENT_WARMUP and
+// BENCH_AGENT_CYCLES (defaults 20 and 60) shorten it for the quick run.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,15 +19,16 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 require('reflect-metadata');
 const { SamplerThread } = require('../dist/apps/agent/src/sampler-thread.js');
-const { validateAgentEnv } = require('../dist/apps/agent/src/config/env.js');
+const { loadAgentConfig } = require('../dist/apps/agent/src/config/env.js');
 
-const WARMUP = 20;
-const CYCLES = 60;
+const WARMUP = Number(process.env.BENCH_AGENT_WARMUP ?? 20);
+const CYCLES = Number(process.env.BENCH_AGENT_CYCLES ?? 60);
+const JSON_OUT = process.argv.includes('--json');
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-const env = validateAgentEnv({
-  HOST_ID_FILE: join(tmpdir(), 'wt-bench-host-id'),
-  AGENT_GATEWAY: '127.0.0.1',
-  AGENT_DNS_SERVER: '127.0.0.1',
+// the agent's own configuration rules, with no config file: probes on loopback, a host id of our own
+const env = loadAgentConfig({
+  env: { HOST_ID_FILE: join(tmpdir(), 'wt-bench-host-id'), AGENT_GATEWAY: '127.0.0.1', AGENT_DNS_SERVER: '127.0.0.1' },
+  defaultConfigFile: join(tmpdir(), 'wt-bench-no-agent-config.json'),
 });
 const sampler = new SamplerThread(env);
 
@@ -96,10 +99,11 @@ async function loopDelay(run) {
   await run();
   delay.disable();
   clearInterval(probe);
-  return (
-    `delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms;` +
-    ` longest busy stretch ${(busiest / 1e6).toFixed(1)} ms`
-  );
+  const figures = { maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6, busiestMs: busiest / 1e6 };
+  figures.text =
+    `delay max ${figures.maxMs.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms;` +
+    ` longest busy stretch ${figures.busiestMs.toFixed(1)} ms`;
+  return figures;
 }
 const idle = await loopDelay(() => new Promise((resolve) => setTimeout(resolve, wall * CYCLES)));
 const collecting = await loopDelay(async () => {
@@ -117,11 +121,26 @@ console.log(
 );
 console.log(`  \`ss -tunapi\` alone, same run: ${ssAlone.toFixed(1)} ms`);
 console.log(`  wall time per cycle: ${wall.toFixed(0)} ms (includes the 200 ms CPU window, a timer)`);
-console.log(`  main event loop over ${CYCLES} more cycles: ${collecting} (budget 5 ms)`);
-console.log(`  the same loop idle for as long, nothing collecting: ${idle}`);
+console.log(`  main event loop over ${CYCLES} more cycles: ${collecting.text} (budget 5 ms)`);
+console.log(`  the same loop idle for as long, nothing collecting: ${idle.text}`);
 console.log(
   `  at the default 15 s interval: ${(((ownMs + childMs) / 15000) * 100).toFixed(2)} % of one core` +
     ' (node_exporter at 1 scrape/s: 0.72 %, ../shared/NOTES.md)',
 );
+if (JSON_OUT) {
+  const result = {
+    warmup: WARMUP,
+    cycles: CYCLES,
+    agentMs: ownMs,
+    childMs,
+    cpuMsPerCycle: ownMs + childMs,
+    ssAloneMs: ssAlone,
+    wallMsPerCycle: wall,
+    pctOfCoreAt15s: ((ownMs + childMs) / 15000) * 100,
+    loop: { collecting, idle },
+    rssBytes: process.memoryUsage().rss,
+  };
+  console.log(`AGENTCYCLE ${JSON.stringify(result)}`);
+}
 await sampler.onModuleDestroy();
 process.exit(0);

@@ -40,7 +40,10 @@ const server = http.createServer((req, res) => {
       reply = { hint: 'invalid JSON body', result: 400 };
     }
     const out = JSON.stringify(reply);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(out),
+    });
     res.end(out);
   });
 });

@@ -3,13 +3,15 @@
 //   B. one BullMQ delayed job per service, replaced on every pulse (remove + add with the same id).
 // Each is driven from one Node client with 100 operations in flight over 20 000 services, on the local
 // Redis, under a prefix of its own that is deleted afterwards. Prints pulses/s for both and their ratio.
+// Options: --json (one more line, "DEADLINECHOICE {...}", for bench/run.mjs); BENCH_DEADLINE_OPERATIONS
+// (default 60000) shortens it for the quick run.
 import { Queue } from 'bullmq';
 import { createHash, randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SERVICES = 20_000;
-const OPERATIONS = 60_000;
+const OPERATIONS = Number(process.env.BENCH_DEADLINE_OPERATIONS ?? 60_000);
 const IN_FLIGHT = 100;
 const prefix = `dlbench${randomBytes(4).toString('hex')}`;
 
@@ -39,9 +41,7 @@ async function drive(operation) {
 const redis = new Redis(REDIS_URL);
 const sha = createHash('sha1').update(PULSE).digest('hex');
 await redis.script('LOAD', PULSE);
-const sortedSet = await drive((service) =>
-  redis.evalsha(sha, 2, `${prefix}:rec`, `${prefix}:due`, service, 3600),
-);
+const sortedSet = await drive((service) => redis.evalsha(sha, 2, `${prefix}:rec`, `${prefix}:due`, service, 3600));
 
 const queue = new Queue('deadlines', { connection: { url: REDIS_URL }, prefix });
 const delayedJobs = await drive(async (service) => {
@@ -50,10 +50,17 @@ const delayedJobs = await drive(async (service) => {
   await queue.add('deadline', { service }, { jobId, delay: 3_600_000, removeOnComplete: true });
 });
 
-console.log(`deadline scheduling, ${OPERATIONS} pulses over ${SERVICES} services, ${IN_FLIGHT} in flight (one Node client):`);
+console.log(
+  `deadline scheduling, ${OPERATIONS} pulses over ${SERVICES} services, ${IN_FLIGHT} in flight (one Node client):`,
+);
 console.log(`  A. sorted set in the pulse's Lua step : ${Math.round(sortedSet).toLocaleString('en')} pulses/s`);
 console.log(`  B. BullMQ delayed job replaced per pulse: ${Math.round(delayedJobs).toLocaleString('en')} pulses/s`);
 console.log(`  A / B = ${(sortedSet / delayedJobs).toFixed(1)}`);
+if (process.argv.includes('--json')) {
+  console.log(
+    `DEADLINECHOICE ${JSON.stringify({ operations: OPERATIONS, services: SERVICES, inFlight: IN_FLIGHT, sortedSetPerS: sortedSet, delayedJobsPerS: delayedJobs })}`,
+  );
+}
 
 await queue.obliterate({ force: true });
 await queue.close();

@@ -1,0 +1,50 @@
+// What the agent costs its host: the collection cycle measured by bench/agent-cycle.mjs (the built agent's
+// SamplerThread, no health probes), extrapolated to the default 15 s interval.
+import { pick } from '../lib/context.mjs';
+import { metric } from '../lib/report.mjs';
+import { scriptRuns } from './script.mjs';
+
+export default {
+  name: 'agent-cost',
+  description:
+    "bench/agent-cycle.mjs: the built agent's collection cycle (its SamplerThread, without health probes), CPU " +
+    'of the process and of the helper shell and `ss` it runs, per cycle, as a share of one core at the 15 s ' +
+    "interval; the event loop's longest block while collecting; the process's RSS.",
+  async run({ runs }) {
+    const env = pick({ BENCH_AGENT_WARMUP: 5, BENCH_AGENT_CYCLES: 10 }, {});
+    const { runs: out, command } = await scriptRuns('agent-cycle.mjs', 'AGENTCYCLE', runs, env);
+    const rows = [
+      metric(
+        'CPU at the 15 s interval',
+        out.map((o) => o.pctOfCoreAt15s),
+        {
+          unit: ' % of a core',
+          digits: 3,
+          target: { op: '<=', value: 0.5 },
+          extra: `${out.map((o) => o.cpuMsPerCycle.toFixed(1)).join('/')} ms per cycle (node_exporter at 1 scrape/s: 0.72 %)`,
+        },
+      ),
+      metric(
+        'RSS of bench/agent-cycle.mjs (sampler thread + collectors, no uplink)',
+        out.map((o) => o.rssBytes / 2 ** 20),
+        { unit: ' MB', digits: 1, target: { op: '<=', value: 50 } },
+      ),
+      metric(
+        'event loop: longest busy stretch while collecting',
+        out.map((o) => o.loop.collecting.busiestMs),
+        {
+          unit: ' ms',
+          digits: 1,
+          target: { op: '<=', value: 5 },
+          extra: `idle loop delay max ${out.map((o) => o.loop.idle.maxMs.toFixed(1)).join('/')} ms (the VM's own noise)`,
+        },
+      ),
+    ];
+    return {
+      rows,
+      metrics: { runs: out },
+      commands: [command],
+      summary: `${rows[0].value.toFixed(3)} % of a core at 15 s, ${rows[1].value.toFixed(1)} MB RSS (bench process)`,
+    };
+  },
+};
