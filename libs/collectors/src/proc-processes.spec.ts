@@ -69,8 +69,9 @@ describe(readProcMetadata.name, () => {
       ppid: theirs?.ppid,
       user: theirs?.user,
       state: theirs?.state,
-      mem_virt_bytes: theirs?.mem_virt_bytes,
     });
+    // pid 1 may map or unmap a page between our read and ps's (a 24 KiB change was seen in CI)
+    expect(Math.abs((ours?.mem_virt_bytes ?? 0) - (theirs?.mem_virt_bytes ?? 0))).toBeLessThanOrEqual(1048576);
     expect(Math.abs((ours?.cpu_pct ?? 0) - (theirs?.cpu_pct ?? 0))).toBeLessThanOrEqual(0.1);
     // ps derives the start from /proc/stat's btime, we from /proc/uptime: both round to whole
     // seconds from different origins, so they may straddle a second boundary.
