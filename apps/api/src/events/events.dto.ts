@@ -16,7 +16,8 @@ import {
 } from '../common/fields';
 import { HintedError } from '../common/hinted-error';
 import { Env } from '../config/env';
-import { compileSearchPattern, exactLiteral } from './search-pattern';
+import { exactLiteral } from './exact-literal';
+import { compileSearchPattern } from './search-pattern';
 
 // The event body (watchtower-protocol.md §5.7) and the listing query with its cursor (§7.2-§7.5).
 

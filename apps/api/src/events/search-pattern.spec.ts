@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 
 import { HintedError } from '../common/hinted-error';
-import { compileSearchPattern, exactLiteral } from './search-pattern';
+import { exactLiteral } from './exact-literal';
+import { compileSearchPattern } from './search-pattern';
 
 // Same variable and default as the e2e helpers (apps/api/test/stores.ts)
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -15,7 +15,7 @@ const MAX_NULLABLE_COPIES = 100;
 
 const CLASS_ESCAPES: Record<string, string> = { d: '0-9', w: 'a-zA-Z0-9_', s: ' \\t\\n\\r\\f\\v' };
 const CONTROL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v' };
-const PUNCTUATION = /^[!-/:-@[-`{-~]$/;
+export const PUNCTUATION = /^[!-/:-@[-`{-~]$/;
 
 /** Checks a §7.4 pattern and returns the equivalent PostgreSQL ARE source, to be used with `~*`. */
 export function compileSearchPattern(pattern: string, field: 'service' | 'message'): string {
@@ -31,37 +31,6 @@ export function compileSearchPattern(pattern: string, field: 'service' | 'messag
       : error;
   }
 }
-
-/**
- * The text a `^literal$` pattern matches exactly (case-insensitively), or undefined for any other pattern: such a
- * search is an indexed equality on lower(service) instead of a regex scan. Only plain characters and escaped
- * punctuation count as literal, so every pattern this accepts means the same as its regex.
- */
-export function exactLiteral(pattern: string): string | undefined {
-  const chars = Array.from(pattern);
-  if (chars.length < 3 || chars[0] !== '^' || chars[chars.length - 1] !== '$') {
-    return undefined;
-  }
-  let text = '';
-  for (let i = 1; i < chars.length - 1; i++) {
-    const char = chars[i];
-    if (char === '\\') {
-      const next = chars[++i];
-      if (next === undefined || i === chars.length - 1 || !PUNCTUATION.test(next)) {
-        return undefined;
-      }
-      text += next;
-    } else if (PUNCTUATION.test(char) && !LITERAL_PUNCTUATION.includes(char)) {
-      return undefined;
-    } else {
-      text += char;
-    }
-  }
-  return text;
-}
-
-/** Punctuation with no meaning outside a class, as §7.4 reads it. */
-const LITERAL_PUNCTUATION = '!"#%&\',-/:;<=>@_`~';
 
 class PatternError extends Error {}
 
