@@ -4,6 +4,7 @@ import { HostsModule } from '../hosts/hosts.module';
 import { HeartbeatController } from './heartbeat.controller';
 import { HeartbeatService } from './heartbeat.service';
 import { HeartbeatStore } from './heartbeat.store';
+import { HeartbeatRowsDrain } from './heartbeat.rows';
 import { HeartbeatSweeper } from './heartbeat.sweeper';
 
 @Module({
@@ -14,6 +15,9 @@ import { HeartbeatSweeper } from './heartbeat.sweeper';
 })
 export class HeartbeatModule {}
 
-/** The worker half (ROLE=worker or all): the sweeper that detects deaths and sends reminders. */
-@Module({ imports: [HeartbeatModule], providers: [HeartbeatSweeper] })
+/**
+ * The worker half (ROLE=worker or all): the sweeper that detects deaths and sends reminders, and the drain that
+ * copies pulsed records to PostgreSQL.
+ */
+@Module({ imports: [HeartbeatModule], providers: [HeartbeatSweeper, HeartbeatRowsDrain] })
 export class HeartbeatWorkerModule {}

@@ -1,14 +1,7 @@
 // Lua scripts applied atomically by Redis: each heartbeat transition and its deadline change in one step
 // (watchtower-protocol.md §6.1). `now` comes from the API's Clock as the first ARGV (epoch ms), so one decision
 // never mixes two clocks; the formulas below are the only place deadlines and reminder times are computed.
-//
-// Keys: rec = hash service -> JSON record, due = zset service -> death instant (seconds), claims = hash
-// service -> JSON record claimed dead but not yet handed to the queues, claimedAt = zset of those claims by
-// time (re-driven when a process died between claim and enqueue), seq = first-pulse position counter, ver =
-// transition counter, remind = zset service -> next reminder instant of a dead service (§6.3 reminders),
-// recov = hash service -> {record, death} of a recovery not yet handed to the queues, recovAt = zset of those
-// by time (re-driven like stale death claims, so a crash between the pulse and its enqueue loses no alert),
-// order = zset service -> position (first-pulse order), so a page of the listing is one range read.
+// The keys each script names are described in heartbeat.keys.ts.
 
 /** The formulas, shared by every script. */
 const FORMULAS = `
@@ -26,44 +19,55 @@ function script(body: string): string {
   return FORMULAS + body;
 }
 
+/** Fields of one pulse in the PULSES call: service alertType alertTarget nextIn repeatEvery('' = none) maxServices. */
+export const PULSE_ARGS = 6;
+
 /**
- * KEYS rec due seq ver remind recov recovAt order; ARGV nowMs service alertType alertTarget nextIn repeatEvery('' = none)
- * maxServices. A pulse that ends a death records its recovery claim in the same step.
+ * KEYS rec due seq ver remind recov recovAt order dirty; ARGV nowMs, then PULSE_ARGS per pulse. The
+ * pulses that arrived in one event-loop turn, applied in order, each on its own (watchtower-protocol.md §6.2): a
+ * pulse that ends a death records its recovery claim in the same step, and every pulse marks its service dirty
+ * so the worker copies the record to PostgreSQL. Returns three entries per pulse: 'ok', record, previous record
+ * ('' when new), or 'limit', '', ''.
  */
-export const PULSE = script(`
-local prevRaw = redis.call('HGET', KEYS[1], ARGV[2])
-local position
-if prevRaw then
-  position = cjson.decode(prevRaw).position
-else
-  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[7]) then
-    return {'limit'}
+export const PULSES = script(`
+local out = {}
+for i = 2, #ARGV, ${PULSE_ARGS} do
+  local service = ARGV[i]
+  local prevRaw = redis.call('HGET', KEYS[1], service)
+  local prev = prevRaw and cjson.decode(prevRaw)
+  if (not prev) and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[i + 5]) then
+    table.insert(out, 'limit'); table.insert(out, ''); table.insert(out, '')
+  else
+    local position
+    if prev then
+      position = prev.position
+    else
+      position = redis.call('INCR', KEYS[3])
+      redis.call('ZADD', KEYS[8], position, service)
+    end
+    local nextIn = tonumber(ARGV[i + 3])
+    local rec = {
+      service = service, alertType = ARGV[i + 1], alertTarget = ARGV[i + 2], nextIn = nextIn,
+      last = sec, expected = sec + nextIn, alerted = false, cancelled = false,
+      position = position, version = redis.call('INCR', KEYS[4])
+    }
+    if ARGV[i + 4] ~= '' then rec.repeatEvery = tonumber(ARGV[i + 4]) end
+    local raw = cjson.encode(rec)
+    redis.call('HSET', KEYS[1], service, raw)
+    redis.call('ZADD', KEYS[2], deathAt(rec), service)
+    redis.call('ZREM', KEYS[5], service)
+    redis.call('SADD', KEYS[9], service)
+    if prev and prev.alerted then
+      redis.call('HSET', KEYS[6], service, cjson.encode({record = rec, death = prev.deadAt or prev.expected}))
+      redis.call('ZADD', KEYS[7], now, service)
+    end
+    table.insert(out, 'ok'); table.insert(out, raw); table.insert(out, prevRaw or '')
   end
-  position = redis.call('INCR', KEYS[3])
-  redis.call('ZADD', KEYS[8], position, ARGV[2])
 end
-local nextIn = tonumber(ARGV[5])
-local rec = {
-  service = ARGV[2], alertType = ARGV[3], alertTarget = ARGV[4], nextIn = nextIn,
-  last = sec, expected = sec + nextIn, alerted = false, cancelled = false,
-  position = position, version = redis.call('INCR', KEYS[4])
-}
-if ARGV[6] ~= '' then rec.repeatEvery = tonumber(ARGV[6]) end
-local raw = cjson.encode(rec)
-redis.call('HSET', KEYS[1], ARGV[2], raw)
-redis.call('ZADD', KEYS[2], deathAt(rec), ARGV[2])
-redis.call('ZREM', KEYS[5], ARGV[2])
-if prevRaw then
-  local prev = cjson.decode(prevRaw)
-  if prev.alerted then
-    redis.call('HSET', KEYS[6], ARGV[2], cjson.encode({record = rec, death = prev.deadAt or prev.expected}))
-    redis.call('ZADD', KEYS[7], now, ARGV[2])
-  end
-end
-return {'ok', raw, prevRaw or ''}
+return out
 `);
 
-/** KEYS rec due ver remind; ARGV nowMs service. Returns the record after the cancel, or nil when unknown. */
+/** KEYS rec due ver remind dirty; ARGV nowMs service. Returns the record after the cancel, or nil when unknown. */
 export const CANCEL = script(`
 local raw = redis.call('HGET', KEYS[1], ARGV[2])
 if not raw then return nil end
@@ -74,10 +78,14 @@ raw = cjson.encode(rec)
 redis.call('HSET', KEYS[1], ARGV[2], raw)
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[2])
+redis.call('SADD', KEYS[5], ARGV[2])
 return raw
 `);
 
-/** KEYS rec due claims claimedAt ver remind order; ARGV nowMs service. Returns the deleted record, or nil. */
+/**
+ * KEYS rec due claims claimedAt ver remind order dirty; ARGV nowMs service. Returns the deleted record, or nil. The
+ * dirty mark makes the worker delete the row again should it have copied the record just before the delete.
+ */
 export const DELETE = script(`
 local raw = redis.call('HGET', KEYS[1], ARGV[2])
 if not raw then return nil end
@@ -87,13 +95,14 @@ redis.call('HDEL', KEYS[3], ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[2])
 redis.call('ZREM', KEYS[6], ARGV[2])
 redis.call('ZREM', KEYS[7], ARGV[2])
+redis.call('SADD', KEYS[8], ARGV[2])
 local rec = cjson.decode(raw)
 rec.version = redis.call('INCR', KEYS[5])
 return cjson.encode(rec)
 `);
 
 /**
- * KEYS rec due claims claimedAt ver remind; ARGV nowMs batch redriveAfterSeconds defaultRepeatEvery.
+ * KEYS rec due claims claimedAt ver remind dirty; ARGV nowMs batch redriveAfterSeconds defaultRepeatEvery.
  * Claims every service whose death instant has passed and that is still overdue (a pulse that arrived
  * first always wins), marks it dead, and also returns claims older than redriveAfterSeconds.
  */
@@ -112,6 +121,7 @@ for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0,
       redis.call('HSET', KEYS[1], s, raw)
       redis.call('HSET', KEYS[3], s, raw)
       redis.call('ZADD', KEYS[4], now, s)
+      redis.call('SADD', KEYS[7], s)
       local every = repeatEvery(rec, ARGV[4])
       if every > 0 then redis.call('ZADD', KEYS[6], nextReminder(rec, sec, every), s) end
       table.insert(out, raw)
@@ -235,6 +245,37 @@ for i = 2, #ARGV, 2 do
   if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
     redis.call('ZADD', KEYS[2], 'NX', tonumber(ARGV[i + 1]), ARGV[i])
   end
+end
+return 1
+`);
+
+/**
+ * KEYS dirty draining rec ver; ARGV nowMs batch redriveAfterSeconds. Claims up to `batch` services whose record
+ * changed since it was last copied to PostgreSQL: first the claims older than redriveAfterSeconds (their worker died
+ * before writing them), then marks taken from the dirty set. A claim moves to `draining` in the same step as its
+ * mark leaves `dirty`, so no crash loses it. Returns the transition counter (every row is older than it), then
+ * service, record ('' once deleted) pairs.
+ */
+export const CLAIM_DIRTY = script(`
+local batch = tonumber(ARGV[2])
+local claimed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, batch)
+if #claimed < batch then
+  for _, s in ipairs(redis.call('SPOP', KEYS[1], batch - #claimed)) do table.insert(claimed, s) end
+end
+local out = {redis.call('GET', KEYS[4]) or '0'}
+for _, s in ipairs(claimed) do
+  redis.call('ZADD', KEYS[2], now, s)
+  table.insert(out, s)
+  table.insert(out, redis.call('HGET', KEYS[3], s) or '')
+end
+return out
+`);
+
+/** KEYS draining; ARGV nowMs claimedAtMs service... Forgets the claims once written, unless re-claimed since. */
+export const ACK_DIRTY = script(`
+local at = tonumber(ARGV[2]) / 1000
+for i = 3, #ARGV do
+  if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[i])) == at then redis.call('ZREM', KEYS[1], ARGV[i]) end
 end
 return 1
 `);

@@ -50,7 +50,12 @@ export class HeartbeatService {
     // A dead service pulsed again: the script claimed the recovery atomically; it is forgotten once queued, and
     // re-driven by a sweeper when this process dies first (§6.2 step 2).
     const recoveries: Recovery[] = previous?.alerted ? [{ record, death: previous.deadAt ?? previous.expected }] : [];
-    await this.raiseRecoveries(recoveries, [record], this.history(record, 'pulse', record.last));
+    const history = this.history(record, 'pulse', record.last);
+    // The row itself reaches PostgreSQL through the dirty mark the pulse left (HeartbeatRowsDrain); only a
+    // recovery's event and alert, and history rows, need the persistence queue before the answer.
+    if (recoveries.length > 0 || history.length > 0) {
+      await this.raiseRecoveries(recoveries, [record], history);
+    }
     this.metrics.pulses.inc();
     return toView(record);
   }

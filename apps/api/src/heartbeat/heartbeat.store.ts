@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { Env } from '../config/env';
 import { Clock } from '../common/clock';
+import { GroupCommit } from '../common/group-commit';
 import { RedisClient } from '../common/redis.module';
+import { evalScript } from '../common/redis-scripts';
+import { HeartbeatKeys, heartbeatKeys } from './heartbeat.keys';
 import { DeadRecord, LiveRecord } from './heartbeat.record';
 import {
   ACK,
@@ -12,12 +14,21 @@ import {
   CLAIM_REMINDERS,
   DELETE,
   INDEX_ORDER,
-  PULSE,
+  PULSE_ARGS,
+  PULSES,
   RESTORE,
   STARTUP_GRACE,
 } from './heartbeat.scripts';
 
 export type PulseOutcome = { kind: 'limit' } | { kind: 'ok'; record: LiveRecord; previous: LiveRecord | null };
+
+export interface PulseFields {
+  service: string;
+  alertType: string;
+  alertTarget: string;
+  nextIn: number;
+  repeatEvery?: number;
+}
 
 /** A pulse that ended a death, claimed in the pulse's atomic step: `death` keys the fact it raises. */
 export interface Recovery {
@@ -26,7 +37,7 @@ export interface Recovery {
 }
 
 /** How long a claimed death may wait for its jobs before another process re-drives it. */
-const REDRIVE_AFTER_SECONDS = 15;
+export const REDRIVE_AFTER_SECONDS = 15;
 /** Each sweeper refreshes this presence key; its absence at startup means no API process was running. */
 export const ALIVE_TTL_MS = 5000;
 
@@ -34,76 +45,71 @@ export const ALIVE_TTL_MS = 5000;
 const RESTORE_CHUNK = 1000;
 /** Fields per HSCAN step (a hint to Redis): each step is short, so pulses and sweeps interleave with a listing. */
 const SCAN_CHUNK = 1000;
+/** Pulses per script call: one turn of the event loop rarely holds more, and the call stays short for Redis. */
+const PULSES_PER_CALL = 500;
 
 /** Redis side of heartbeats: every transition is one atomic script together with its deadline. */
 @Injectable()
 export class HeartbeatStore {
-  private readonly keys: Record<
-    | 'rec'
-    | 'due'
-    | 'claims'
-    | 'claimedAt'
-    | 'seq'
-    | 'ver'
-    | 'alive'
-    | 'ready'
-    | 'remind'
-    | 'recov'
-    | 'recovAt'
-    | 'order',
-    string
-  >;
-
+  private readonly keys: HeartbeatKeys;
   private readonly defaultRepeatEvery: number;
+  private readonly pulses: GroupCommit<{ input: PulseFields; maxServices: number }, PulseOutcome>;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly clock: Clock,
     env: Env,
   ) {
-    const p = `${env.redisPrefix}:hb`;
-    this.keys = {
-      rec: `${p}:rec`,
-      due: `${p}:due`,
-      claims: `${p}:claims`,
-      claimedAt: `${p}:claimedAt`,
-      seq: `${p}:seq`,
-      ver: `${p}:ver`,
-      alive: `${p}:alive`,
-      ready: `${p}:ready`,
-      remind: `${p}:remind`,
-      recov: `${p}:recov`,
-      recovAt: `${p}:recovAt`,
-      order: `${p}:order`,
-    };
+    this.keys = heartbeatKeys(env.redisPrefix);
     this.defaultRepeatEvery = env.heartbeatRepeatEvery;
+    this.pulses = new GroupCommit(async (batch) => this.pulseMany(batch), {
+      maxItems: PULSES_PER_CALL,
+      maxBytes: 4 * 1024 * 1024,
+      sizeOf: ({ input }) => input.service.length + input.alertTarget.length,
+    });
   }
 
-  async pulse(
-    input: { service: string; alertType: string; alertTarget: string; nextIn: number; repeatEvery?: number },
-    maxServices: number,
-  ): Promise<PulseOutcome> {
-    const { rec, due, seq, ver, remind, recov, recovAt, order } = this.keys;
+  /** Every pulse of an event-loop turn shares one script call; each gets its own outcome. */
+  async pulse(input: PulseFields, maxServices: number): Promise<PulseOutcome> {
+    return this.pulses.push({ input, maxServices });
+  }
+
+  private async pulseMany(batch: { input: PulseFields; maxServices: number }[]): Promise<PulseOutcome[]> {
+    const { rec, due, seq, ver, remind, recov, recovAt, order, dirty } = this.keys;
+    const args: (string | number)[] = new Array<string | number>(batch.length * PULSE_ARGS);
+    batch.forEach(({ input, maxServices }, i) => {
+      const at = i * PULSE_ARGS;
+      args[at] = input.service;
+      args[at + 1] = input.alertType;
+      args[at + 2] = input.alertTarget;
+      args[at + 3] = input.nextIn;
+      args[at + 4] = input.repeatEvery ?? '';
+      args[at + 5] = maxServices;
+    });
     const reply = (await this.run(
-      PULSE,
-      [rec, due, seq, ver, remind, recov, recovAt, order],
-      [input.service, input.alertType, input.alertTarget, input.nextIn, input.repeatEvery ?? '', maxServices],
+      PULSES,
+      [rec, due, seq, ver, remind, recov, recovAt, order, dirty],
+      args,
     )) as string[];
-    if (reply[0] === 'limit') {
-      return { kind: 'limit' };
-    }
-    return { kind: 'ok', record: decode(reply[1]), previous: reply[2] ? decode(reply[2]) : null };
+    return batch.map((_, i): PulseOutcome => {
+      if (reply[i * 3] === 'limit') {
+        return { kind: 'limit' };
+      }
+      const previous = reply[i * 3 + 2];
+      return { kind: 'ok', record: decode(reply[i * 3 + 1]), previous: previous ? decode(previous) : null };
+    });
   }
 
   async cancel(service: string): Promise<LiveRecord | null> {
-    const { rec, due, ver, remind } = this.keys;
-    const raw = (await this.run(CANCEL, [rec, due, ver, remind], [service])) as string | null;
+    const { rec, due, ver, remind, dirty } = this.keys;
+    const raw = (await this.run(CANCEL, [rec, due, ver, remind, dirty], [service])) as string | null;
     return raw ? decode(raw) : null;
   }
 
   async delete(service: string): Promise<LiveRecord | null> {
-    const { rec, due, claims, claimedAt, ver, remind, order } = this.keys;
-    const raw = (await this.run(DELETE, [rec, due, claims, claimedAt, ver, remind, order], [service])) as string | null;
+    const { rec, due, claims, claimedAt, ver, remind, order, dirty } = this.keys;
+    const raw = (await this.run(DELETE, [rec, due, claims, claimedAt, ver, remind, order, dirty], [service])) as
+      string | null;
     return raw ? decode(raw) : null;
   }
 
@@ -166,10 +172,10 @@ export class HeartbeatStore {
 
   /** Claims up to `batch` services that are due (and stale claims to re-drive), already marked dead. */
   async claimDue(batch: number): Promise<DeadRecord[]> {
-    const { rec, due, claims, claimedAt, ver, remind } = this.keys;
+    const { rec, due, claims, claimedAt, ver, remind, dirty } = this.keys;
     const raws = (await this.run(
       CLAIM_DUE,
-      [rec, due, claims, claimedAt, ver, remind],
+      [rec, due, claims, claimedAt, ver, remind, dirty],
       [batch, REDRIVE_AFTER_SECONDS, this.defaultRepeatEvery],
     )) as string[];
     return raws.map(decode) as DeadRecord[];
@@ -245,33 +251,15 @@ export class HeartbeatStore {
     await this.redis.set(ready, '1');
   }
 
-  /** EVALSHA, so a pulse sends a 40-byte digest instead of the script; EVAL once when Redis lacks it. */
+  /** Every script gets the Clock's time as its first argument, so one decision never mixes two clocks. */
   private async run(
     script: string,
     keys: string[],
     args: (string | number)[],
     nowMs = this.clock.nowMs(),
   ): Promise<unknown> {
-    const sha = digestOf(script);
-    try {
-      return await this.redis.evalsha(sha, keys.length, ...keys, nowMs, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) {
-        throw error;
-      }
-      return this.redis.eval(script, keys.length, ...keys, nowMs, ...args);
-    }
+    return evalScript(this.redis, script, keys, [nowMs, ...args]);
   }
-}
-
-const digests = new Map<string, string>();
-function digestOf(script: string): string {
-  let sha = digests.get(script);
-  if (sha === undefined) {
-    sha = createHash('sha1').update(script).digest('hex');
-    digests.set(script, sha);
-  }
-  return sha;
 }
 
 function decode(raw: string): LiveRecord {

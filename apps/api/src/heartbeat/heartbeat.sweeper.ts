@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Pause } from '../common/pause';
 import { HeartbeatService, SWEEP_BATCH } from './heartbeat.service';
 
 /** Poll period of the due set: detection lag stays well under the 1 s of §6.3. */
@@ -14,7 +15,7 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(HeartbeatSweeper.name);
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pause = new Pause();
 
   constructor(private readonly heartbeats: HeartbeatService) {}
 
@@ -26,7 +27,7 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
     await this.heartbeats.stopSweeps().catch(() => undefined);
   }
@@ -46,18 +47,8 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
         this.logger.error(`sweep failed: ${(error as Error).message}`);
       }
       if (claimed < SWEEP_BATCH) {
-        await this.sleep(IDLE_MS);
+        await this.pause.sleep(IDLE_MS);
       }
     }
-  }
-
-  private async sleep(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

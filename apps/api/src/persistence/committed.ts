@@ -1,4 +1,5 @@
-import { PersistenceBatch } from './persistence.types';
+import Redis from 'ioredis';
+import { PersistenceItem } from './persistence.types';
 
 /** At most this many service names travel in one notice; past it the notice says "many" (null). */
 const MAX_NAMED_SERVICES = 100;
@@ -16,15 +17,23 @@ export interface CommittedNotice {
 export const committedChannel = (redisPrefix: string): string => `${redisPrefix}:persistence:committed`;
 
 /** The notice of a batch, or null when it changed nothing anyone shows. */
-export function committedNotice(batch: PersistenceBatch): CommittedNotice | null {
-  const services = new Set([...batch.heartbeats, ...batch.deletes, ...batch.history].map((row) => row.service));
-  const hosts = new Set([...batch.hosts.map((host) => host.id), ...batch.snapshots.map((row) => row.hostId)]);
-  if (services.size === 0 && hosts.size === 0 && batch.events.length === 0) {
+export function committedNotice(batch: PersistenceItem): CommittedNotice | null {
+  const { heartbeats = [], deletes = [], history = [], hosts: hostRows = [], snapshots = [], events = [] } = batch;
+  const services = new Set([...heartbeats, ...deletes, ...history].map((row) => row.service));
+  const hosts = new Set([...hostRows.map((host) => host.id), ...snapshots.map((row) => row.hostId)]);
+  if (services.size === 0 && hosts.size === 0 && events.length === 0) {
     return null;
   }
   return {
     heartbeats: services.size > MAX_NAMED_SERVICES ? null : [...services],
-    events: batch.events.length,
+    events: events.length,
     hosts: [...hosts],
   };
+}
+
+/** Best effort: a notice lost while Redis blips only delays a console's refresh until the next one. */
+export function publishCommitted(redis: Redis, redisPrefix: string, notice: CommittedNotice | null): void {
+  if (notice !== null) {
+    redis.publish(committedChannel(redisPrefix), JSON.stringify(notice)).catch(() => undefined);
+  }
 }

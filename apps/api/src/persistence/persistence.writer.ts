@@ -11,7 +11,7 @@ import {
   HostsRepository,
   SnapshotsRepository,
 } from '../database/repositories';
-import { committedChannel, committedNotice } from './committed';
+import { committedNotice, publishCommitted } from './committed';
 import { PersistenceBatch } from './persistence.types';
 
 /** How long the probe after a failed write may take before PostgreSQL counts as away. */
@@ -56,15 +56,7 @@ export class PersistenceWriter {
       );
       throw answers ? error : new PostgresAwayError(error);
     }
-    this.announce(batch);
-  }
-
-  /** Best effort: a notice lost while Redis blips only delays a console's refresh until the next one. */
-  private announce(batch: PersistenceBatch): void {
-    const notice = committedNotice(batch);
-    if (notice !== null) {
-      this.redis.publish(committedChannel(this.env.redisPrefix), JSON.stringify(notice)).catch(() => undefined);
-    }
+    publishCommitted(this.redis, this.env.redisPrefix, committedNotice(batch));
   }
 
   private async transaction(batch: PersistenceBatch): Promise<void> {

@@ -167,6 +167,14 @@ export class HeartbeatsRepository {
     );
   }
 
+  /** The worker's copy of changed live records (HeartbeatRowsDrain): upserts and deletes in one transaction. */
+  async copy(rows: HeartbeatRow[], deletes: HeartbeatDeleteRow[]): Promise<void> {
+    await this.heartbeats.manager.transaction(async (tx) => {
+      await this.upsert(rows, tx);
+      await this.delete(deletes, tx);
+    });
+  }
+
   /** Every record, to rebuild Redis when its live state is gone. */
   async all(): Promise<HeartbeatRow[]> {
     return (await this.heartbeats.find()).map(toRow);
