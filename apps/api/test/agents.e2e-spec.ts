@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { AgentsService, agentsRevokedChannel } from '../src/agents/agents.service';
+import { agentsRevokedChannel } from '../src/agents/agents.commands';
+import { AgentsService } from '../src/agents/agents.service';
 import { AgentsRepository } from '../src/database/repositories';
 import { TestApp, TestStores } from './app';
 import { TEST_REDIS_URL } from './stores';
@@ -68,6 +69,7 @@ describe('agent enrollment: POST/GET/DELETE /api/v1/agents (agent-protocol.md §
         created_at: expect.any(Date),
         revoked_at: null,
         last_seen_at: null,
+        settings: {},
       },
     ]);
     expect(Math.abs(rows[0].created_at.getTime() - Date.now())).toBeLessThan(5000);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Snapshot } from '@lib/wire-format';
+import { AgentPresence } from '../src/agents/agent-presence';
 import { Clock } from '../src/common/clock';
 import { QUEUE } from '../src/common/queues';
-import { Agent } from '../src/database/entities';
-import { IngestService } from '../src/ingest/ingest.service';
 import { eventually, HttpResult, TestApp, TestStores } from './app';
 import { example, exampleText, LOOPBACK } from './ingest-fixtures';
 import { allJobs } from './jobs';
@@ -247,7 +246,7 @@ describe('POST /api/v1/ingest (wire-format.md §4)', () => {
       cancelled: false,
     });
     // bye needs only the agent's identity: the gateway passes the Agent its key resolved to
-    await app.app.get(IngestService).bye({ id: agent.id } as Agent);
+    await app.app.get(AgentPresence).cancel({ id: agent.id });
     const after = await app.request('GET', `/heartbeat/agent:${hostname}`);
     expect(after.json.heartBeat).toMatchObject({ cancelled: true });
   });

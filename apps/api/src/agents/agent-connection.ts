@@ -12,11 +12,13 @@ import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import type { HostsService } from '../hosts/hosts.service';
 import type { IngestService } from '../ingest/ingest.service';
 import { AgentMessage, MessageError, parseAgentMessage, SCHEMA_VERSION } from './agent-messages';
-import { AgentsRegistry, LiveConnection } from './agents.registry';
+import type { AgentPresence } from './agent-presence';
+import { AgentCommand, AgentsRegistry, LiveConnection } from './agents.registry';
 
 /** What a connection calls; the gateway hands the same instances to every socket. */
 export interface ConnectionDeps {
   ingest: IngestService;
+  presence: AgentPresence;
   heartbeats: HeartbeatService;
   events: EventsService;
   hosts: HostsService;
@@ -94,6 +96,25 @@ export class AgentConnection implements LiveConnection {
     return true;
   }
 
+  /**
+   * A settings change is stored before it is sent; this socket's copy of the agent follows it, so the presence
+   * its ingests refresh keeps the new interval. A new interval moves the deadline at once, by a refresh (the only
+   * way the heartbeat API moves one; the socket just took the command), queued behind the messages already
+   * taken, so an ingest in flight cannot put the old deadline back.
+   */
+  command(command: AgentCommand): boolean {
+    if (!this.send(command)) {
+      return false;
+    }
+    if (command.type === 'settings_update') {
+      this.agent.settings = { ...this.agent.settings, ...command.settings };
+      if (command.settings.interval_secs !== undefined) {
+        this.chain = this.chain.then(async () => this.presenceFollows());
+      }
+    }
+    return true;
+  }
+
   close(code: number, reason: string): void {
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
       this.socket.close(code, reason);
@@ -159,6 +180,19 @@ export class AgentConnection implements LiveConnection {
     }
   }
 
+  // never throws: the chain carries on with the next message
+  private async presenceFollows(): Promise<void> {
+    // not after a bye or a revocation (the socket is closing) nor before hello, which refreshes it itself
+    if (this.session === null || this.socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    try {
+      await this.deps.presence.refresh(this.agent, this.session.host.hostname);
+    } catch (error) {
+      this.logger.warn(`agent ${oneLine(this.agent.name)}: presence not moved (${(error as Error).message})`);
+    }
+  }
+
   private async hello(message: Extract<AgentMessage, { type: 'hello' }>): Promise<void> {
     if (message.schemaVersion !== SCHEMA_VERSION) {
       this.close(4003, `protocol version ${SCHEMA_VERSION} only`);
@@ -211,7 +245,7 @@ export class AgentConnection implements LiveConnection {
         this.send({ type: 'ack', id: message.id, result: 200 });
         return;
       case 'bye':
-        await this.deps.ingest.bye(this.agent);
+        await this.deps.presence.cancel(this.agent);
         this.close(1000, 'bye');
         return;
     }

@@ -4,11 +4,12 @@ import Redis from 'ioredis';
 import { StoreUnavailableError } from '../common/hinted-error';
 import { RedisClient } from '../common/redis.module';
 import { Env } from '../config/env';
-import { agentsRevokedChannel } from './agents.service';
-import { AgentsRegistry, ConnectionState } from './agents.registry';
+import { AgentCommand, AgentsRegistry, ConnectionState } from './agents.registry';
 
-/** A server → agent command (agent-protocol.md §3), sent as is on the agent's socket. */
-export type AgentCommand = { type: 'report_now' } | { type: 'settings_update'; settings: Record<string, number> };
+/** Redis pub/sub channel of revocations: the message is the agent id; whoever holds its socket closes it (4001). */
+export function agentsRevokedChannel(redisPrefix: string): string {
+  return `${redisPrefix}:agents:revoked`;
+}
 
 /** Messages between processes, on each process's own inbox channel. */
 type InboxMessage =
@@ -64,7 +65,7 @@ export class AgentCommands implements OnApplicationBootstrap, BeforeApplicationS
   async send(agentId: string, command: AgentCommand): Promise<boolean> {
     const held = this.registry.held(agentId);
     if (held) {
-      return held.send(command);
+      return held.command(command);
     }
     const state = await this.registry.state(agentId).catch(redisUnavailable);
     if (!state) {
@@ -123,7 +124,7 @@ export class AgentCommands implements OnApplicationBootstrap, BeforeApplicationS
         held.close(4000, 'replaced');
       }
     } else if (message.kind === 'command') {
-      const delivered = this.registry.held(message.agentId)?.send(message.command) ?? false;
+      const delivered = this.registry.held(message.agentId)?.command(message.command) ?? false;
       const reply: InboxMessage = { kind: 'reply', requestId: message.requestId, delivered };
       this.redis
         .publish(message.replyTo, JSON.stringify(reply))

@@ -56,7 +56,6 @@ export class AgentsController {
     @Param('id', AgentIdPipe) id: string,
     @Body(SettingsPipe) settings: SettingsInput,
   ): Promise<CommandReply> {
-    const delivered = await this.commands.send(id, { type: 'settings_update', settings: { ...settings } });
-    return { command: 'settings_update', delivered };
+    return { command: 'settings_update', delivered: await this.agents.changeSettings(id, settings) };
   }
 }

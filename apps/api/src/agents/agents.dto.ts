@@ -2,6 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { parseAlertChannel } from '../alerts/channels';
 import { field, isPresent, MAX_SERVICE, requirePresent, toBoundedText } from '../common/fields';
 import { HintedError, quoteForHint } from '../common/hinted-error';
+import type { AgentSettingsOverrides } from '../database/entities';
 
 // The enrollment body and the agent id of a path (agent-protocol.md §1), and what the routes answer.
 
@@ -37,12 +38,8 @@ export interface AgentConnectionView {
   lastSnapshotAt: number | null;
 }
 
-/** `POST /api/v1/agents/:id/settings`: what `settings_update` carries; at least one field. */
-export interface SettingsInput {
-  interval_secs?: number;
-  health_interval_secs?: number;
-  bandwidth_alert_bytes_per_sec?: number;
-}
+/** `POST /api/v1/agents/:id/settings`: what `settings_update` carries and the agent's row keeps; at least one field. */
+export type SettingsInput = AgentSettingsOverrides;
 
 /** What a command route answers: whether a connected agent's socket took the command. */
 export interface CommandReply {

@@ -14,6 +14,7 @@ import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import { HostsService } from '../hosts/hosts.service';
 import { IngestService } from '../ingest/ingest.service';
 import { AgentConnection, ConnectionDeps } from './agent-connection';
+import { AgentPresence } from './agent-presence';
 import { AgentCommands } from './agents.commands';
 import { AgentsRegistry } from './agents.registry';
 import { AgentsService } from './agents.service';
@@ -50,11 +51,12 @@ export class AgentsGateway implements OnApplicationBootstrap, BeforeApplicationS
     private readonly clock: Clock,
     private readonly env: Env,
     ingest: IngestService,
+    presence: AgentPresence,
     heartbeats: HeartbeatService,
     events: EventsService,
     hosts: HostsService,
   ) {
-    this.deps = { ingest, heartbeats, events, hosts, registry, clock };
+    this.deps = { ingest, presence, heartbeats, events, hosts, registry, clock };
   }
 
   onApplicationBootstrap(): void {

@@ -4,6 +4,10 @@ import { hostname } from 'node:os';
 import { Clock } from '../common/clock';
 import { RedisClient } from '../common/redis.module';
 import { Env } from '../config/env';
+import type { AgentSettingsOverrides } from '../database/entities';
+
+/** A server → agent command (agent-protocol.md §3), sent as is on the agent's socket. */
+export type AgentCommand = { type: 'report_now' } | { type: 'settings_update'; settings: AgentSettingsOverrides };
 
 /** What the registry needs of a live socket: it is the gateway's connection object. */
 export interface LiveConnection {
@@ -12,6 +16,8 @@ export interface LiveConnection {
   readonly agentId: string;
   /** Sends a server message; false when the socket is no longer open. */
   send(message: object): boolean;
+  /** Sends a command; false when the socket is no longer open. */
+  command(command: AgentCommand): boolean;
   close(code: number, reason: string): void;
 }
 

@@ -6,21 +6,18 @@ import { Env } from '../config/env';
 import { Agent } from '../database/entities';
 import { AgentsRepository } from '../database/repositories';
 import { agentKeyDigest, agentKeyMatches, agentKeyPrefix, generateAgentKey, isAgentKey } from './agent-key';
-import { AgentConnectionView, AgentView, EnrollInput, EnrollReply } from './agents.dto';
+import { AgentPresence } from './agent-presence';
+import { AgentCommands, agentsRevokedChannel } from './agents.commands';
+import { AgentConnectionView, AgentView, EnrollInput, EnrollReply, SettingsInput } from './agents.dto';
 import { AgentsRegistry, ConnectionState } from './agents.registry';
-
-/** Redis pub/sub channel of revocations: the message is the agent id; whoever holds its socket closes it (4001). */
-export function agentsRevokedChannel(redisPrefix: string): string {
-  return `${redisPrefix}:agents:revoked`;
-}
 
 /** A fresh key whose prefix is taken (about 1 in 10^14 per pair of agents) is drawn again, a few times at most. */
 const KEY_DRAWS = 3;
 
 /**
- * Enrollment, listing, revocation and key checks (agent-protocol.md §1). The writes go to PostgreSQL directly,
- * not through the persistence queue: the reply must say whether the name was free, and a key shown to the
- * operator must already be valid.
+ * Enrollment, listing, revocation, settings and key checks (agent-protocol.md §1). The writes go to PostgreSQL
+ * directly, not through the persistence queue: the reply must say whether the name was free, a key shown to the
+ * operator must already be valid, and stored settings must be there for the agent's next welcome.
  */
 @Injectable()
 export class AgentsService {
@@ -30,6 +27,8 @@ export class AgentsService {
     private readonly clock: Clock,
     private readonly env: Env,
     private readonly registry: AgentsRegistry,
+    private readonly commands: AgentCommands,
+    private readonly presence: AgentPresence,
   ) {}
 
   async enroll(input: EnrollInput): Promise<EnrollReply> {
@@ -63,8 +62,9 @@ export class AgentsService {
   }
 
   /**
-   * Idempotent: revoking a revoked agent answers it again with its first `revokedAt` and publishes again, so
-   * a DELETE retried after a failed publish (503) still reaches the socket.
+   * Idempotent: revoking a revoked agent answers it again with its first `revokedAt`, publishes again and
+   * cancels its presence again, so a DELETE retried after a failure (503) still reaches the socket and the
+   * presence services. A revoked agent says no `bye`; without the cancel, its presence would raise a down alert.
    */
   async revoke(id: string): Promise<AgentView> {
     await this.agents.revoke(id, new Date(this.clock.seconds() * 1000));
@@ -74,8 +74,20 @@ export class AgentsService {
     }
     // after the write: a process that re-reads the agent on this message already sees it revoked
     await this.redis.publish(agentsRevokedChannel(this.env.redisPrefix), agent.id);
+    await this.presence.revoke(agent);
     // its socket is being closed (4001), so it is shown as not connected
     return toView(agent);
+  }
+
+  /**
+   * Stored before they are sent, so the agent's next welcome carries them even when no socket takes them now.
+   * True once the agent's socket took them; false for an unknown or revoked agent, which stores nothing.
+   */
+  async changeSettings(id: string, settings: SettingsInput): Promise<boolean> {
+    if (!(await this.agents.mergeSettings(id, settings))) {
+      return false;
+    }
+    return this.commands.send(id, { type: 'settings_update', settings: { ...settings } });
   }
 
   /**

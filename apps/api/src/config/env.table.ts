@@ -135,7 +135,7 @@ const ENV_TABLE = {
   pings: variable('PINGS', [], jsonArray(parsePing)),
   /** Refuse plain `ws://` agent connections with 426 (agent-protocol.md §2). */
   agentsRequireTls: variable('AGENTS_REQUIRE_TLS', false, bool),
-  /** The snapshot interval given to agents in `welcome`; presence allows 3 intervals of silence. */
+  /** The snapshot interval `welcome` gives an agent without its own setting; presence allows 3 intervals of silence. */
   agentsIntervalSecs: variable('AGENTS_INTERVAL_SECS', 15, int(10, 3600)),
   /** HTTP ingest requests per key and minute (wire-format.md §4.2 step 3). */
   ingestRateLimit: variable('INGEST_RATE_LIMIT', 10, int(1, 100_000)),

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
 import { AlertsModule } from '../alerts/alerts.module';
-import { HeartbeatModule } from '../heartbeat/heartbeat.module';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { IngestRateLimit } from './ingest-rate-limit';
 import { IngestController } from './ingest.controller';
@@ -9,7 +8,7 @@ import { IngestService } from './ingest.service';
 
 /** The ingest pipeline (exported for the agents gateway and embedded mode) and `POST /api/v1/ingest`. */
 @Module({
-  imports: [PersistenceModule, AlertsModule, HeartbeatModule, AgentsModule],
+  imports: [PersistenceModule, AlertsModule, AgentsModule],
   providers: [IngestService, IngestController, IngestRateLimit],
   exports: [IngestService],
 })

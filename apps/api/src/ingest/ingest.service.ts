@@ -9,22 +9,14 @@ import {
   type IngestResponse,
   type SnapshotResult,
 } from '@lib/wire-format';
+import { agentChannel, AgentPresence, AgentSettings } from '../agents/agent-presence';
 import { Fact, FactsService } from '../alerts/facts.service';
 import { Clock } from '../common/clock';
-import { RedisClient } from '../common/redis.module';
 import { Env } from '../config/env';
 import { Agent } from '../database/entities';
 import type { SnapshotRow } from '../database/repositories';
-import { HeartbeatService } from '../heartbeat/heartbeat.service';
 import { PersistenceService } from '../persistence/persistence.service';
 import { toHostRow, toSnapshotRow } from './ingest.rows';
-
-/** What `welcome` gives an agent (agent-protocol.md §3). */
-export interface AgentSettings {
-  interval_secs: number;
-  health_interval_secs: number;
-  bandwidth_alert_bytes_per_sec: number;
-}
 
 /** Who sent an ingest: an agent (WebSocket or HTTP), or the embedded collector (no agent). */
 export interface IngestSource {
@@ -34,12 +26,8 @@ export interface IngestSource {
   embedded?: boolean;
 }
 
-// The agents' own defaults (collectors.md §1.4): the server has no reason to change them yet
-const HEALTH_INTERVAL_SECS = 30;
-const BANDWIDTH_ALERT_BYTES_PER_SEC = 100_000_000;
 /** §4.2: a snapshot more than 24 h away from server time is refused. */
 const WINDOW_MICROS = 24 * 3600 * 1_000_000;
-const PRESENCE_INTERVALS = 3;
 
 /**
  * The one ingest pipeline, shared by the WebSocket gateway, `POST /api/v1/ingest` and embedded mode: snapshots
@@ -51,8 +39,7 @@ export class IngestService {
   constructor(
     private readonly persistence: PersistenceService,
     private readonly facts: FactsService,
-    private readonly heartbeats: HeartbeatService,
-    private readonly redis: RedisClient,
+    private readonly presence: AgentPresence,
     private readonly clock: Clock,
     private readonly env: Env,
   ) {}
@@ -75,8 +62,8 @@ export class IngestService {
         }),
       ],
     });
-    await this.refreshPresence(agent, host.hostname);
-    return { hostId: host.host_id, settings: this.settings() };
+    await this.presence.refresh(agent, host.hostname);
+    return { hostId: host.host_id, settings: this.presence.settingsOf(agent) };
   }
 
   /** Throws StoreUnavailableError (503) when the batch cannot be queued: then nothing is acknowledged. */
@@ -112,54 +99,19 @@ export class IngestService {
     // events, host and snapshots in one persistence item, then the critical alerts
     await this.facts.raise(facts, { hosts: [hostRow], snapshots: rows });
     if (source.agent) {
-      await this.refreshPresence(source.agent, host.hostname);
+      await this.presence.refresh(source.agent, host.hostname);
     }
     const accepted = rows.length;
     return { accepted, rejected: results.length - accepted, host_id: host.host_id, results };
   }
 
-  /** A planned stop: the presence services of the agent are cancelled, so no down alert follows. */
-  async bye(agent: Agent): Promise<void> {
-    const key = this.presenceKey(agent);
-    const services = await this.redis.smembers(key);
-    for (const service of services) {
-      await this.heartbeats.cancel(service);
-    }
-    await this.redis.del(key);
-  }
-
+  /** The server's defaults, for the embedded collector (no agent, no stored settings). */
   settings(): AgentSettings {
-    return {
-      interval_secs: this.env.agentsIntervalSecs,
-      health_interval_secs: HEALTH_INTERVAL_SECS,
-      bandwidth_alert_bytes_per_sec: BANDWIDTH_ALERT_BYTES_PER_SEC,
-    };
+    return this.presence.settingsOf(null);
   }
 
   private withName(host: HostInfo, hostname: string | undefined): HostInfo {
     return hostname === undefined ? host : { ...host, hostname };
-  }
-
-  private async refreshPresence(agent: Agent, hostname: string): Promise<void> {
-    const service = `agent:${hostname}`;
-    await this.heartbeats.pulse({
-      service,
-      nextIn: PRESENCE_INTERVALS * this.env.agentsIntervalSecs,
-      ...this.channelOf(agent),
-    });
-    // remembered per agent, because `bye` carries no hostname and one key may report several hosts
-    await this.redis.sadd(this.presenceKey(agent), service);
-  }
-
-  private presenceKey(agent: Agent): string {
-    return `${this.env.redisPrefix}:agents:presence:${agent.id}`;
-  }
-
-  private channelOf(agent: Agent | null): { alertType: string; alertTarget: string } {
-    if (agent?.alertType && agent.alertTarget !== null) {
-      return { alertType: agent.alertType, alertTarget: agent.alertTarget };
-    }
-    return { alertType: this.env.defaultAlertType, alertTarget: this.env.defaultAlertTarget };
   }
 
   // Keyed by the alert's own fields: the detector repeats an open alert in every snapshot, stored once
@@ -171,7 +123,7 @@ export class IngestService {
       date: this.clock.seconds(),
       texts: { title: alert.message, body: alert.detail },
       event: { level: critical ? 5 : 3, message: `${alert.message} - ${alert.detail}`, alert: critical },
-      alert: critical ? { kind: 'event', ...channelTarget(this.channelOf(agent)), context: {} } : undefined,
+      alert: critical ? { kind: 'event', ...channelTarget(agentChannel(agent, this.env)), context: {} } : undefined,
     };
   }
 }

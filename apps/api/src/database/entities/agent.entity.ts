@@ -1,5 +1,12 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+/** What an operator set for one agent (`POST /api/v1/agents/:id/settings`); what is unset follows the server. */
+export interface AgentSettingsOverrides {
+  interval_secs?: number;
+  health_interval_secs?: number;
+  bandwidth_alert_bytes_per_sec?: number;
+}
+
 /** An enrolled host agent (agent-protocol.md §1). A revoked agent keeps its row, so its history stays. */
 @Entity({ name: 'agents' })
 @Index('agents_key_prefix', ['keyPrefix'], { unique: true })
@@ -33,4 +40,8 @@ export class Agent {
 
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
   lastSeenAt: Date | null;
+
+  /** Merged by each settings change, sent in every welcome; presence follows its interval (§5). */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  settings: AgentSettingsOverrides;
 }

@@ -6,6 +6,7 @@ import { Host } from './host.entity';
 import { PingState } from './ping-state.entity';
 import { Snapshot } from './snapshot.entity';
 
+export type { AgentSettingsOverrides } from './agent.entity';
 export { Agent, Event, Heartbeat, HeartbeatHistory, Host, PingState, Snapshot };
 
 /** One list, not a glob: bundling breaks glob paths. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
-import { Agent } from '../entities';
+import { Agent, AgentSettingsOverrides } from '../entities';
 
 /** What enrollment stores: the key only as its prefix and digest. */
 export interface NewAgent {
@@ -34,7 +34,7 @@ export class AgentsRepository {
     if (inserted.length === 0) {
       return null;
     }
-    return this.agents.create({ ...row, id: inserted[0].id, revokedAt: null, lastSeenAt: null });
+    return this.agents.create({ ...row, id: inserted[0].id, revokedAt: null, lastSeenAt: null, settings: {} });
   }
 
   /** Whether a live (not revoked) agent has this name: the rule of the `agents_name_live` index. */
@@ -72,6 +72,17 @@ export class AgentsRepository {
        WHERE a.id = t.id`,
       [seen.map((s) => s.agentId), seen.map((s) => s.at)],
     );
+  }
+
+  /** Merges `settings` into a live agent's stored ones in one statement; false for an unknown or revoked agent. */
+  async mergeSettings(id: string, settings: AgentSettingsOverrides): Promise<boolean> {
+    const result = await this.agents
+      .createQueryBuilder()
+      .update()
+      .set({ settings: () => 'settings || CAST(:patch AS jsonb)' })
+      .where('id = :id AND revoked_at IS NULL', { id, patch: JSON.stringify(settings) })
+      .execute();
+    return result.affected === 1;
   }
 
   /** Sets `revoked_at` once: revoking a revoked agent keeps the first time. */
