@@ -1,6 +1,6 @@
 // The import boundaries of STYLE.md (rule 9, "Boundaries are checked, not hoped for") as flat-config objects.
 // CommonJS so that eslint.config.mjs and a Jest spec (apps/api/src/common/import-boundaries.spec.ts) load the
-// same rules.
+// same rules and the same feature list; the spec checks that list against the folders of apps/api/src.
 //
 // The rule sees the import specifier as written, not the file it resolves to, so each pattern names the ways a
 // crossing can be spelled: relative (`../../../apps/api/...`), from the repo root through tsconfig's baseUrl
@@ -45,6 +45,13 @@ const AGENT_NO_API = {
   message: 'apps/agent never imports apps/api: an app never imports another app; share through a lib in libs/.',
 };
 
+const CONSOLE_NO_APPS = {
+  // apps/console/... names the other app's src/ or test/, or apps/<app>: the console's own src/api.ts stays free
+  regex: `${up(1)}(?:apps/)?(?:api|agent)/(?:src|test)(?:/|$)|${up(1)}apps/(?:api|agent)(?:/|$)|^apps/(?:api|agent)(?:/|$)`,
+  message:
+    'apps/console never imports apps/api or apps/agent: it talks to the API over HTTP; an app never imports another app.',
+};
+
 const LIBS_BY_ALIAS = {
   regex: `${up(2)}libs(?:/|$)|^libs/|^@lib/[^/]+/`,
   message: 'Apps import a lib only through its alias (`@lib/wire-format`, `@lib/collectors`), never a deep path.',
@@ -66,6 +73,12 @@ const BOUNDARIES = [
   { name: 'libs', files: ['libs/**/*.ts'], patterns: [LIBS_NO_APPS] },
   { name: 'apps', files: ['apps/**/*.ts'], patterns: [LIBS_BY_ALIAS] },
   { name: 'agent', files: ['apps/agent/**/*.ts'], patterns: [LIBS_BY_ALIAS, AGENT_NO_API] },
+  // .tsx too: the console's pages and widgets are most of its code
+  {
+    name: 'console',
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    patterns: [LIBS_BY_ALIAS, CONSOLE_NO_APPS],
+  },
   {
     name: 'api-foundation',
     files: ['apps/api/src/common/**/*.ts', 'apps/api/src/database/**/*.ts'],
@@ -74,8 +87,11 @@ const BOUNDARIES = [
   { name: 'api-alerts', files: ['apps/api/src/alerts/**/*.ts'], patterns: [LIBS_BY_ALIAS, ALERTS_NO_DEADLINES] },
 ];
 
-module.exports = BOUNDARIES.map(({ name, files, patterns }) => ({
-  name: `watchtower/boundaries/${name}`,
-  files,
-  rules: { 'no-restricted-imports': ['error', { patterns }] },
-}));
+module.exports = {
+  FEATURES,
+  configs: BOUNDARIES.map(({ name, files, patterns }) => ({
+    name: `watchtower/boundaries/${name}`,
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+};

@@ -20,5 +20,5 @@ export default tseslint.config(
       curly: 'error',
     },
   },
-  ...boundaries,
+  ...boundaries.configs,
 );

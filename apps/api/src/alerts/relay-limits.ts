@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { createHash } from 'node:crypto';
 import { Clock } from '../common/clock';
+import { shortHash } from '../common/fact-key';
 import { RedisClient } from '../common/redis.module';
 import { Env } from '../config/env';
 import { AlertJob } from './alerts.types';
@@ -42,7 +42,7 @@ export class RelayLimits {
         continue;
       }
       // hashed: targets are addresses and keys, which have no business in Redis key names
-      const key = `${this.env.redisPrefix}:alerts:rate:${scope}:${digest(subject)}:${window}`;
+      const key = `${this.env.redisPrefix}:alerts:rate:${scope}:${shortHash(subject)}:${window}`;
       const [[, count]] = (await this.redis.multi().incr(key).expire(key, RELAY_WINDOW_SECONDS).exec()) as [
         [Error | null, number],
       ];
@@ -53,8 +53,4 @@ export class RelayLimits {
       }
     }
   }
-}
-
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }

@@ -2,6 +2,7 @@ import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { Env } from '../config/env';
 import { throttleUnit } from './client-address';
 import { Clock } from './clock';
+import { HintedError } from './hinted-error';
 import { RedisClient } from './redis.module';
 
 const CACHE_MS = 1000;
@@ -57,6 +58,20 @@ export class AuthThrottle {
     const shared = await this.increment(key);
     window.count = Math.max(window.count, shared ?? 0);
     return shared !== null && shared > limit ? this.blocked(address, window, remaining) : REFUSED;
+  }
+
+  /**
+   * `attempt` for the envelope's doors (the edge hooks, the console's login): a block is 429 with Retry-After, a
+   * refusal 403 with `hint`; it returns only when `matches` let the request through.
+   */
+  async admit(address: string, matches: () => boolean, hint = 'bad password'): Promise<void> {
+    const verdict = await this.attempt(address, matches);
+    if (verdict.outcome === 'blocked') {
+      throw new HintedError(429, 'too many requests', { 'retry-after': String(verdict.retryAfter) });
+    }
+    if (verdict.outcome === 'refused') {
+      throw new HintedError(403, hint);
+    }
   }
 
   /** Seconds until the block ends, or 0 when the address may try (for doors whose check is asynchronous). */

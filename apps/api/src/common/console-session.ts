@@ -24,13 +24,14 @@ export class ConsoleSessions {
     private readonly env: Env,
   ) {}
 
-  /** A new session: its cookie value and when it ends (epoch seconds). */
-  async open(): Promise<{ value: string; expiresAt: number }> {
+  /** A new session: the Set-Cookie that carries it (Max-Age its lifetime) and when it ends (epoch seconds). */
+  async open(secure: boolean): Promise<{ setCookie: string; expiresAt: number }> {
     const id = randomBytes(32).toString('base64url');
     const lifetime = this.env.consoleSessionHours * 3600;
     const expiresAt = this.clock.seconds() + lifetime;
     await this.redis.set(this.key(id), String(expiresAt), 'EX', lifetime);
-    return { value: `${id}.${this.sign(id, await this.loadSecret())}`, expiresAt };
+    const value = `${id}.${this.sign(id, await this.loadSecret())}`;
+    return { setCookie: this.cookie(value, lifetime, secure), expiresAt };
   }
 
   /** When the session of this cookie value ends, or null when it is forged, expired or logged out. */
@@ -57,8 +58,12 @@ export class ConsoleSessions {
     }
   }
 
-  /** The Set-Cookie value that opens (or, with `maxAge` 0, clears) the session cookie. */
-  cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  /** The Set-Cookie that clears the session cookie (logging out). */
+  clearingCookie(secure: boolean): string {
+    return this.cookie('', 0, secure);
+  }
+
+  private cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
     return stringifySetCookie({
       name: SESSION_COOKIE,
       value,

@@ -53,21 +53,12 @@ export class EdgeHooks {
       await this.checkSession(request, cookie);
       return;
     }
-    let hint = 'bad password';
-    const verdict = await this.throttle.attempt(request.ip, () => {
-      if (header === undefined) {
-        hint = 'missing password';
-        return false;
-      }
-      const expected = config.auth === 'admin' ? this.expectedAdmin : this.expected;
-      return !Array.isArray(header) && passwordMatches(header, expected);
-    });
-    if (verdict.outcome === 'blocked') {
-      throw new HintedError(429, 'too many requests', { 'retry-after': String(verdict.retryAfter) });
-    }
-    if (verdict.outcome === 'refused') {
-      throw new HintedError(403, hint);
-    }
+    const expected = config.auth === 'admin' ? this.expectedAdmin : this.expected;
+    await this.throttle.admit(
+      request.ip,
+      () => header !== undefined && !Array.isArray(header) && passwordMatches(header, expected),
+      header === undefined ? 'missing password' : 'bad password',
+    );
   }
 
   /**

@@ -8,5 +8,10 @@ export type FactKey = readonly string[];
 
 /** The one hash of a key: 32 hex characters, no ':' (BullMQ job ids refuse it), whatever the service name holds. */
 export function factId(key: FactKey): string {
-  return createHash('sha256').update(key.join('\u0000')).digest('hex').slice(0, 32);
+  return shortHash(key.join('\u0000'));
+}
+
+/** 32 hex characters of sha256, whatever the text holds: fit for a BullMQ job id or a Redis key name. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }

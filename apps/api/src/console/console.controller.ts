@@ -35,17 +35,10 @@ export class ConsoleController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ expiresAt: number }> {
     const password = parseLogin(body);
-    const verdict = await this.throttle.attempt(request.ip, () => passwordMatches(password, this.admin));
-    if (verdict.outcome === 'blocked') {
-      throw new HintedError(429, 'too many requests', { 'retry-after': String(verdict.retryAfter) });
-    }
-    if (verdict.outcome === 'refused') {
-      throw new HintedError(403, 'bad password');
-    }
-    const session = await this.sessions.open();
-    const maxAge = session.expiresAt - Math.floor(Date.now() / 1000);
-    void reply.header('set-cookie', this.sessions.cookie(session.value, maxAge, isSecure(request)));
-    return { expiresAt: session.expiresAt };
+    await this.throttle.admit(request.ip, () => passwordMatches(password, this.admin));
+    const { setCookie, expiresAt } = await this.sessions.open(isSecure(request));
+    void reply.header('set-cookie', setCookie);
+    return { expiresAt };
   }
 
   @Get('api/v1/session')
@@ -64,7 +57,7 @@ export class ConsoleController {
     if (cookie !== undefined) {
       await this.sessions.close(cookie);
     }
-    void reply.header('set-cookie', this.sessions.cookie('', 0, isSecure(request)));
+    void reply.header('set-cookie', this.sessions.clearingCookie(isSecure(request)));
     return {};
   }
 

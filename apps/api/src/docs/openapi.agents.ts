@@ -1,15 +1,17 @@
+import { unknownAlertTypeHint } from '../alerts/channels';
 import {
   ADMIN_AUTH,
   authenticatedErrors,
   badBody,
   curl,
   EXAMPLE_AGENT_ID as AGENT_ID,
+  EXAMPLE_AGENT_VERSION,
   EXAMPLE_HOST_ID as HOST_ID,
   EXAMPLE_NOW as NOW,
   hinted,
+  idParameter,
   jsonOrForm,
   ok,
-  pathParameter,
   ref,
 } from './openapi.shared';
 import type { Operation, PathItem, Response } from './openapi.types';
@@ -18,13 +20,7 @@ import { AGENT_SOCKET } from './openapi.socket';
 // Agents: enrollment, revocation and the commands that reach a connected agent (agent-protocol.md §1, README
 // "Agents"), plus the WebSocket they connect over.
 
-const ID = pathParameter(
-  'id',
-  'The agent id (a UUID; anything else is 404).',
-  { type: 'string', format: 'uuid' },
-  AGENT_ID,
-);
-const AGENT_NOT_FOUND = hinted(404, 'No agent has this id (or it is malformed).', { unknown: 'agent not found' });
+const { parameter: ID, notFound: AGENT_NOT_FOUND } = idParameter('agent', AGENT_ID);
 
 const agent = {
   alertTarget: 'ops@example.org',
@@ -41,7 +37,7 @@ const connected = {
   ...agent,
   connected: true,
   connection: {
-    agentVersion: 'watchtower-agent/1.4.0',
+    agentVersion: EXAMPLE_AGENT_VERSION,
     hostId: HOST_ID,
     lastSnapshotAt: NOW,
     process: 'web-1-4242-k3j9',
@@ -75,7 +71,7 @@ const enroll: Operation = {
       noName: 'no name provided',
       badName: 'name must be a string of 1 to 255 characters',
       pair: 'alertType and alertTarget go together: give both or neither',
-      unknownType: 'unknown alert type: sms (available: log, mail, pushover, slack, webhook)',
+      unknownType: unknownAlertTypeHint('sms'),
       badTarget: 'invalid alert target for mail',
     }),
     '409': hinted(409, 'An agent that is not revoked already has this name.', {

@@ -12,6 +12,7 @@ import {
   pathParameter,
   queryParameter,
   ref,
+  RELEASE_VERSION,
   response,
   RETRY_AFTER,
 } from './openapi.shared';
@@ -107,7 +108,7 @@ const overview: Operation = {
           queues: [{ active: 0, delayed: 0, failed: 0, name: 'alerts', oldestWaitingSeconds: 0, waiting: 0 }],
           result: 200,
           services: { alive: 10, cancelled: 1, dead: 2, late: 0, total: 13 },
-          version: '1.4.0',
+          version: RELEASE_VERSION,
         },
       ],
     }),

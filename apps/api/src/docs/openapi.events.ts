@@ -1,5 +1,4 @@
 import {
-  aliasText as alias,
   authenticatedErrors,
   badBody,
   badQuery,
@@ -11,6 +10,8 @@ import {
   PASSWORD_AUTH,
   queryParameter,
   ref,
+  RELEASE_VERSION,
+  routeText,
 } from './openapi.shared';
 import type { Operation, PathItem } from './openapi.types';
 
@@ -23,13 +24,11 @@ const testJava = { alert: false, date: 1795300530, level: 3, message: 'ok messag
 function addEvent(operationId: string, path: string, aliasOf?: string): Operation {
   return {
     operationId,
-    summary: aliasOf === undefined ? 'Add an event' : `Add an event (alias of ${aliasOf})`,
-    description: [
-      ...(aliasOf === undefined ? [] : [alias(`POST ${aliasOf}`)]),
+    ...routeText('POST', aliasOf, 'Add an event', [
       'Answers once the event is durably queued; it is listed within about a second. The date is the receive',
       'time. A truthy `alert` also alerts `HEARTBEAT_DEFAULT_ALERT_TYPE`/`TARGET`. An `id` (or `Idempotency-Key`)',
       'makes a retry store and alert once.',
-    ].join(' '),
+    ]),
     tags: ['Events'],
     security: PASSWORD_AUTH,
     parameters: [
@@ -80,12 +79,10 @@ function listEvents(operationId: string, path: string, aliasOf?: string): Operat
   const instant = { type: 'string' as const, description: 'Epoch seconds (decimals floored) or ISO 8601 with a zone.' };
   return {
     operationId,
-    summary: aliasOf === undefined ? 'List events' : `List events (alias of ${aliasOf})`,
-    description: [
-      ...(aliasOf === undefined ? [] : [alias(`GET ${aliasOf}`)]),
+    ...routeText('GET', aliasOf, 'List events', [
       'Newest first (date, then arrival). `next` appears only when more events match (or the page reached',
       '`EVENTS_PAGE_MAX_BYTES`): pass it back as `cursor` with the same filters.',
-    ].join(' '),
+    ]),
     tags: ['Events'],
     security: PASSWORD_AUTH,
     parameters: [
@@ -145,7 +142,7 @@ const hello: Operation = {
         {
           eventsPresets: [{ message: 'run.*succ', name: 'ROC', service: 'tcm' }],
           result: 200,
-          version: '1.4.0',
+          version: RELEASE_VERSION,
           world: NOW,
         },
       ],

@@ -1,3 +1,4 @@
+import { unknownAlertTypeHint } from '../alerts/channels';
 import {
   aliasText as alias,
   authenticatedErrors,
@@ -14,6 +15,7 @@ import {
   queryParameter,
   ref,
   RETRY_AFTER,
+  routeText,
 } from './openapi.shared';
 import type { Operation, PathItem } from './openapi.types';
 
@@ -35,14 +37,12 @@ const svcA = {
 function pulse(operationId: string, path: string, aliasOf?: string): Operation {
   return {
     operationId,
-    summary: aliasOf === undefined ? 'Pulse a heartbeat' : `Pulse a heartbeat (alias of ${aliasOf})`,
-    description: [
-      ...(aliasOf === undefined ? [] : [alias(`POST ${aliasOf}`)]),
+    ...routeText('POST', aliasOf, 'Pulse a heartbeat', [
       'Registers or re-arms the service: it must pulse again within `nextIn` seconds or it is declared dead',
       '(within 1 s of the deadline), an event is stored and its owner alerted once. A pulse on a dead service',
       'sends "pulsing again" to the new target. The checks run in the order of the hints below; the first failure',
       'answers. Any content type but form and multipart is read as JSON.',
-    ].join(' '),
+    ]),
     tags: ['Heartbeats'],
     security: PASSWORD_AUTH,
     requestBody: jsonOrForm(
@@ -80,7 +80,7 @@ function pulse(operationId: string, path: string, aliasOf?: string): Operation {
         badNextIn: 'nextIn must be a positive number',
         nextInTooLarge: 'nextIn must not exceed 31536000',
         badTarget: 'alert target must be a string of 1 to 1024 characters',
-        unknownType: 'unknown alert type: mail2 (available: log, mail, pushover, slack, webhook)',
+        unknownType: unknownAlertTypeHint('mail2'),
         targetForType: 'invalid alert target for mail',
         badRepeat: 'repeatEvery must be between 60 and 31536000',
         badHost: 'host must be a string of 1 to 255 characters',
@@ -104,12 +104,10 @@ function pulse(operationId: string, path: string, aliasOf?: string): Operation {
 function cancel(operationId: string, path: string, aliasOf?: string): Operation {
   return {
     operationId,
-    summary: aliasOf === undefined ? 'Cancel a heartbeat' : `Cancel a heartbeat (alias of ${aliasOf})`,
-    description: [
-      ...(aliasOf === undefined ? [] : [alias(`DELETE ${aliasOf}`)]),
+    ...routeText('DELETE', aliasOf, 'Cancel a heartbeat', [
       'Sets `cancelled`: the record stays listed and is never declared dead; its next pulse re-arms it.',
       'Idempotent: an unknown service answers `"heartBeat":"unknown"`. The service goes in the body.',
-    ].join(' '),
+    ]),
     tags: ['Heartbeats'],
     security: PASSWORD_AUTH,
     requestBody: jsonOrForm(
@@ -201,8 +199,7 @@ const NOT_FOUND = hinted(404, 'No record for this service.', { unknown: 'service
 function getOne(operationId: string, path: string, aliasOf?: string): Operation {
   return {
     operationId,
-    summary: aliasOf === undefined ? 'Get one heartbeat' : `Get one heartbeat (alias of ${aliasOf})`,
-    ...(aliasOf === undefined ? {} : { description: alias(`GET ${aliasOf}`) }),
+    ...routeText('GET', aliasOf, 'Get one heartbeat'),
     tags: ['Heartbeats'],
     security: PASSWORD_AUTH,
     parameters: [SERVICE, HUMAN_DATES],

@@ -1,3 +1,4 @@
+import { ALERT_TYPES } from '../alerts/channels';
 import { ref } from './openapi.shared';
 import type { Schema } from './openapi.types';
 
@@ -11,7 +12,7 @@ const text: Schema = { type: 'string' };
 const rfc3339: Schema = { type: 'string', format: 'date-time', description: 'RFC 3339 in UTC, 0-9 fraction digits.' };
 const uuid: Schema = { type: 'string', format: 'uuid' };
 const epoch: Schema = { type: 'integer', description: 'Epoch seconds.' };
-const alertType: Schema = { type: ['string', 'null'], enum: ['log', 'mail', 'pushover', 'slack', 'webhook', null] };
+const alertType: Schema = { type: ['string', 'null'], enum: [...ALERT_TYPES, null] };
 
 const object = (properties: Record<string, Schema>, required: string[], description?: string): Schema => ({
   type: 'object',

@@ -4,11 +4,11 @@ import {
   badQuery,
   curl,
   EXAMPLE_AGENT_ID as AGENT_ID,
+  EXAMPLE_AGENT_VERSION,
   EXAMPLE_HOST_ID as HOST_ID,
   EXAMPLE_NOW as NOW,
-  hinted,
+  idParameter,
   ok,
-  pathParameter,
   queryParameter,
   ref,
 } from './openapi.shared';
@@ -16,13 +16,7 @@ import type { Operation, PathItem } from './openapi.types';
 
 // What agents, the HTTP ingest and embedded mode sent, read back for the console (README "Hosts").
 
-const HOST = pathParameter(
-  'id',
-  'The host id (a UUID; anything else is 404).',
-  { type: 'string', format: 'uuid' },
-  HOST_ID,
-);
-const HOST_NOT_FOUND = hinted(404, 'No host has this id (or it is malformed).', { unknown: 'host not found' });
+const { parameter: HOST, notFound: HOST_NOT_FOUND } = idParameter('host', HOST_ID);
 
 const listHosts: Operation = {
   operationId: 'listHosts',
@@ -39,7 +33,7 @@ const listHosts: Operation = {
           hosts: [
             {
               agentId: AGENT_ID,
-              agentVersion: 'watchtower-agent/1.4.0',
+              agentVersion: EXAMPLE_AGENT_VERSION,
               cpuPct: 12.5,
               diskUsedPct: 91.2,
               embedded: false,
@@ -85,7 +79,7 @@ const getHost: Operation = {
           ],
           host: {
             agentId: AGENT_ID,
-            agentVersion: 'watchtower-agent/1.4.0',
+            agentVersion: EXAMPLE_AGENT_VERSION,
             cpuPct: 12.5,
             diskUsedPct: 91.2,
             embedded: false,

@@ -1,4 +1,13 @@
-import { curl, examples, EXAMPLE_HOST_ID as HOST_ID, JSON_TYPE, json, plainError, ref } from './openapi.shared';
+import {
+  curl,
+  EXAMPLE_AGENT_VERSION,
+  examples,
+  EXAMPLE_HOST_ID as HOST_ID,
+  JSON_TYPE,
+  json,
+  plainError,
+  ref,
+} from './openapi.shared';
 import type { Operation, PathItem } from './openapi.types';
 
 // The netwatch-compatible HTTP ingest (wire-format.md §4): an agent key, not the password, and netwatch's bodies,
@@ -6,7 +15,7 @@ import type { Operation, PathItem } from './openapi.types';
 
 const INGEST_EXAMPLE = {
   schema_version: 1,
-  agent_version: 'watchtower-agent/1.4.0',
+  agent_version: EXAMPLE_AGENT_VERSION,
   host: {
     host_id: HOST_ID,
     hostname: 'db-prod-2',

@@ -1,3 +1,4 @@
+import { ALERT_TYPES } from '../alerts/channels';
 import { ref } from './openapi.shared';
 import type { Schema } from './openapi.types';
 
@@ -14,7 +15,7 @@ const service: Schema = {
   type: ['string', 'number'],
   description: 'The service name: 1-255 characters, verbatim; a JSON number is stored as its decimal text.',
 };
-const alertType: Schema = { type: 'string', enum: ['log', 'mail', 'pushover', 'slack', 'webhook'] };
+const alertType: Schema = { type: 'string', enum: [...ALERT_TYPES] };
 const result = (value: number): Schema => ({ type: 'integer', const: value });
 
 const object = (properties: Record<string, Schema>, required: string[], description?: string): Schema => ({

@@ -1,8 +1,10 @@
+import { releaseVersion } from '@lib/release';
 import type {
   CodeSample,
   Example,
   Header,
   MediaType,
+  Operation,
   Parameter,
   Reference,
   Response,
@@ -20,6 +22,11 @@ export const FORM_TYPE = 'application/x-www-form-urlencoded';
 export const EXAMPLE_NOW = 1795300524;
 export const EXAMPLE_AGENT_ID = '3f1c2b9a-6d4e-4f1a-9b2c-7e8d9f0a1b2c';
 export const EXAMPLE_HOST_ID = '8d0f6c1a-2b7e-4c39-9a51-3e2f7d4b6c80';
+
+/** The release as the server reports it (`@lib/release`, from package.json), so the examples never go stale. */
+export const RELEASE_VERSION = releaseVersion();
+// the agent builds the same string (apps/agent/src/once.command.ts), from the same package.json
+export const EXAMPLE_AGENT_VERSION = `watchtower-agent/${RELEASE_VERSION}`;
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 export const response = (name: string): Reference => ({ $ref: `#/components/responses/${name}` });
@@ -89,6 +96,20 @@ export function plainError(description: string, texts: Record<string, string>, r
 export const aliasText = (target: string): string =>
   `An alias of \`${target}\`: same validation, body and status codes.`;
 
+/** A route's summary and description (its lines joined); an alias of `aliasOf` says so in both, first. */
+export function routeText(
+  method: string,
+  aliasOf: string | undefined,
+  summary: string,
+  lines: string[] = [],
+): Pick<Operation, 'summary' | 'description'> {
+  const description = [...(aliasOf === undefined ? [] : [aliasText(`${method} ${aliasOf}`)]), ...lines];
+  return {
+    summary: aliasOf === undefined ? summary : `${summary} (alias of ${aliasOf})`,
+    ...(description.length === 0 ? {} : { description: description.join(' ') }),
+  };
+}
+
 /** A 400 with the route's own hints after the body-parsing ones. */
 export function badBody(hints: Record<string, string>): Response {
   return hinted(400, 'The body is invalid; the hint names the field and the reason.', { ...hints, ...BODY_HINTS });
@@ -133,6 +154,19 @@ export const pathParameter = (name: string, description: string, schema: Schema,
   schema,
   example,
 });
+
+/** The `{id}` of an agent or a host: a UUID path parameter, and the 404 when it names none. */
+export function idParameter(noun: string, example: string): { parameter: Parameter; notFound: Response } {
+  return {
+    parameter: pathParameter(
+      'id',
+      `The ${noun} id (a UUID; anything else is 404).`,
+      { type: 'string', format: 'uuid' },
+      example,
+    ),
+    notFound: hinted(404, `No ${noun} has this id (or it is malformed).`, { unknown: `${noun} not found` }),
+  };
+}
 
 export const queryParameter = (name: string, description: string, schema: Schema, example?: unknown): Parameter => ({
   name,

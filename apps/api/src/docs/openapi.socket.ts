@@ -1,4 +1,11 @@
-import { curl, EXAMPLE_AGENT_ID, EXAMPLE_HOST_ID, plainError } from './openapi.shared';
+import {
+  curl,
+  EXAMPLE_AGENT_ID,
+  EXAMPLE_AGENT_VERSION,
+  EXAMPLE_HOST_ID,
+  plainError,
+  RELEASE_VERSION,
+} from './openapi.shared';
 import type { Operation, SocketMessage } from './openapi.types';
 
 // The agent WebSocket (agent-protocol.md §2-§3). OpenAPI describes the HTTP upgrade and its refusals; the frames
@@ -15,7 +22,7 @@ const MESSAGES: SocketMessage[] = [
     example: {
       type: 'hello',
       schema_version: 1,
-      agent_version: 'watchtower-agent/1.4.0',
+      agent_version: EXAMPLE_AGENT_VERSION,
       host: {
         host_id: HOST_ID,
         hostname: 'db-prod-2',
@@ -37,7 +44,7 @@ const MESSAGES: SocketMessage[] = [
       agent_id: AGENT_ID,
       host_id: HOST_ID,
       server_time: '2026-11-21T22:35:24.000Z',
-      server_version: '1.4.0',
+      server_version: RELEASE_VERSION,
       settings: { interval_secs: 15, health_interval_secs: 30, bandwidth_alert_bytes_per_sec: 100000000 },
     },
   },

@@ -1,4 +1,3 @@
-import { releaseVersion } from '@lib/release';
 import { HOST_SCHEMAS } from './openapi.host-schemas';
 import { AGENT_PATHS } from './openapi.agents';
 import { CONSOLE_PATHS } from './openapi.console';
@@ -8,7 +7,7 @@ import { HOST_PATHS } from './openapi.hosts';
 import { INGEST_PATHS } from './openapi.ingest';
 import { OPS_PATHS } from './openapi.ops';
 import { WATCHTOWER_SCHEMAS } from './openapi.schemas';
-import { COMMON_RESPONSES } from './openapi.shared';
+import { COMMON_RESPONSES, RELEASE_VERSION } from './openapi.shared';
 import type { OpenApiDocument } from './openapi.types';
 
 // Hand-written rather than generated from decorators: the DTOs are parsers with ordered checks and exact hints
@@ -46,7 +45,7 @@ export const openApiDocument: OpenApiDocument = {
   jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
   info: {
     title: 'Watchtower API',
-    version: releaseVersion(),
+    version: RELEASE_VERSION,
     summary: 'Heartbeats, events, agents and hosts: every route of the server.',
     description: DESCRIPTION,
     license: { name: 'MIT', identifier: 'MIT' },

@@ -146,6 +146,13 @@ function RecentEvents({ answer }: { answer: EventsAnswer | undefined }) {
   );
 }
 
+const QUEUE_COUNTS = [
+  ['Waiting', 'waiting'],
+  ['Delayed', 'delayed'],
+  ['Active', 'active'],
+  ['Failed', 'failed'],
+] as const;
+
 function Queues({ overview }: { overview: Overview | null | undefined }) {
   return (
     <section class="card" aria-labelledby="queues-title">
@@ -155,18 +162,11 @@ function Queues({ overview }: { overview: Overview | null | undefined }) {
           <thead>
             <tr>
               <th scope="col">Queue</th>
-              <th scope="col" class="num">
-                Waiting
-              </th>
-              <th scope="col" class="num">
-                Delayed
-              </th>
-              <th scope="col" class="num">
-                Active
-              </th>
-              <th scope="col" class="num">
-                Failed
-              </th>
+              {QUEUE_COUNTS.map(([label]) => (
+                <th key={label} scope="col" class="num">
+                  {label}
+                </th>
+              ))}
               <th scope="col" class="num">
                 Oldest
               </th>
@@ -176,10 +176,11 @@ function Queues({ overview }: { overview: Overview | null | undefined }) {
             {(overview?.queues ?? []).map((queue) => (
               <tr key={queue.name} class={queue.failed > 0 ? 'warn-row' : undefined}>
                 <th scope="row">{queue.name}</th>
-                <td class="num">{formatCount(queue.waiting)}</td>
-                <td class="num">{formatCount(queue.delayed)}</td>
-                <td class="num">{formatCount(queue.active)}</td>
-                <td class="num">{formatCount(queue.failed)}</td>
+                {QUEUE_COUNTS.map(([label, count]) => (
+                  <td key={label} class="num">
+                    {formatCount(queue[count])}
+                  </td>
+                ))}
                 <td class="num">
                   {queue.oldestWaitingSeconds === null ? '–' : formatDuration(queue.oldestWaitingSeconds)}
                 </td>

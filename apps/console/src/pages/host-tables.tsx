@@ -1,10 +1,67 @@
 import { formatBytes, formatDate, formatPct, formatRate } from '../format';
 import { href } from '../route';
 import type { HostDetail } from '../types';
+import { CardTable, CardTableSpec } from '../ui/card-table';
 import { Gauge } from '../ui/gauge';
-import { PlaceholderRows } from '../ui/placeholder';
 
 const ALERTS_SHOWN = 10;
+
+type Latest = NonNullable<HostDetail['latest']>;
+
+const INTERFACES: CardTableSpec<Latest['interfaces'][number]> = {
+  heading: 'Interfaces',
+  rowKey: (nic) => nic.name,
+  placeholders: 2,
+  columns: [
+    { label: 'Interface', cell: (nic) => nic.name },
+    {
+      label: 'Link',
+      cell: (nic) => <span class={`badge ${nic.is_up ? 'conn-wss' : 'conn-off'}`}>{nic.is_up ? 'up' : 'down'}</span>,
+    },
+    { label: 'Receive', class: 'num', cell: (nic) => formatRate(nic.rx_rate) },
+    { label: 'Send', class: 'num', cell: (nic) => formatRate(nic.tx_rate) },
+    { label: 'Received', class: 'num', cell: (nic) => formatBytes(nic.rx_bytes) },
+    { label: 'Sent', class: 'num', cell: (nic) => formatBytes(nic.tx_bytes) },
+    {
+      label: 'Errors / drops',
+      class: 'num',
+      cell: (nic) => `${nic.rx_errors + nic.tx_errors} / ${nic.rx_drops + nic.tx_drops}`,
+    },
+  ],
+};
+
+const DISKS: CardTableSpec<Latest['disks'][number]> = {
+  heading: 'Disks',
+  rowKey: (disk) => disk.mount_point,
+  placeholders: 2,
+  columns: [
+    { label: 'Mount', cell: (disk) => disk.mount_point },
+    { label: 'Device', class: 'wrap', cell: (disk) => disk.device },
+    { label: 'Used', class: 'num', cell: (disk) => formatBytes(disk.used_bytes) },
+    { label: 'Size', class: 'num', cell: (disk) => formatBytes(disk.total_bytes) },
+    {
+      label: 'Usage',
+      class: 'gauges',
+      cell: (disk) => <Gauge label={`${disk.mount_point} used`} value={disk.usage_pct} />,
+    },
+  ],
+};
+
+const PROCESSES: CardTableSpec<Latest['processes'][number]> = {
+  heading: 'Top processes by bandwidth',
+  rowKey: (process, index) => `${process.pid ?? 'x'}-${process.process_name}-${index}`,
+  placeholders: 3,
+  columns: [
+    { label: 'Process', class: 'wrap', title: (process) => process.cmd, cell: (process) => process.process_name },
+    { label: 'PID', class: 'num', cell: (process) => process.pid ?? '–' },
+    { label: 'User', cell: (process) => process.user ?? '–' },
+    { label: 'CPU', class: 'num', cell: (process) => formatPct(process.cpu_pct) },
+    { label: 'Memory', class: 'num', cell: (process) => formatBytes(process.mem_rss_bytes) },
+    { label: 'Receive', class: 'num', cell: (process) => formatRate(process.rx_rate) },
+    { label: 'Send', class: 'num', cell: (process) => formatRate(process.tx_rate) },
+    { label: 'Connections', class: 'num', cell: (process) => process.connection_count },
+  ],
+};
 
 /** A name as a regular expression matching it literally (the events filters take patterns). */
 const escapeRegex = (text: string): string => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
@@ -39,154 +96,9 @@ export function HostTables({ detail }: { detail: HostDetail | undefined }) {
         </p>
       )}
 
-      <h2>Interfaces</h2>
-      <table class="cards">
-        <thead>
-          <tr>
-            <th scope="col">Interface</th>
-            <th scope="col">Link</th>
-            <th scope="col" class="num">
-              Receive
-            </th>
-            <th scope="col" class="num">
-              Send
-            </th>
-            <th scope="col" class="num">
-              Received
-            </th>
-            <th scope="col" class="num">
-              Sent
-            </th>
-            <th scope="col" class="num">
-              Errors / drops
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {latest?.interfaces.map((nic) => (
-            <tr key={nic.name}>
-              <th scope="row" data-label="Interface">
-                {nic.name}
-              </th>
-              <td data-label="Link">
-                <span class={`badge ${nic.is_up ? 'conn-wss' : 'conn-off'}`}>{nic.is_up ? 'up' : 'down'}</span>
-              </td>
-              <td data-label="Receive" class="num">
-                {formatRate(nic.rx_rate)}
-              </td>
-              <td data-label="Send" class="num">
-                {formatRate(nic.tx_rate)}
-              </td>
-              <td data-label="Received" class="num">
-                {formatBytes(nic.rx_bytes)}
-              </td>
-              <td data-label="Sent" class="num">
-                {formatBytes(nic.tx_bytes)}
-              </td>
-              <td data-label="Errors / drops" class="num">
-                {nic.rx_errors + nic.tx_errors} / {nic.rx_drops + nic.tx_drops}
-              </td>
-            </tr>
-          ))}
-          {waiting && <PlaceholderRows rows={2} columns={7} />}
-        </tbody>
-      </table>
-
-      <h2>Disks</h2>
-      <table class="cards">
-        <thead>
-          <tr>
-            <th scope="col">Mount</th>
-            <th scope="col">Device</th>
-            <th scope="col" class="num">
-              Used
-            </th>
-            <th scope="col" class="num">
-              Size
-            </th>
-            <th scope="col">Usage</th>
-          </tr>
-        </thead>
-        <tbody>
-          {latest?.disks.map((disk) => (
-            <tr key={disk.mount_point}>
-              <th scope="row" data-label="Mount">
-                {disk.mount_point}
-              </th>
-              <td data-label="Device" class="wrap">
-                {disk.device}
-              </td>
-              <td data-label="Used" class="num">
-                {formatBytes(disk.used_bytes)}
-              </td>
-              <td data-label="Size" class="num">
-                {formatBytes(disk.total_bytes)}
-              </td>
-              <td class="gauges">
-                <Gauge label={`${disk.mount_point} used`} value={disk.usage_pct} />
-              </td>
-            </tr>
-          ))}
-          {waiting && <PlaceholderRows rows={2} columns={5} />}
-        </tbody>
-      </table>
-
-      <h2>Top processes by bandwidth</h2>
-      <table class="cards">
-        <thead>
-          <tr>
-            <th scope="col">Process</th>
-            <th scope="col" class="num">
-              PID
-            </th>
-            <th scope="col">User</th>
-            <th scope="col" class="num">
-              CPU
-            </th>
-            <th scope="col" class="num">
-              Memory
-            </th>
-            <th scope="col" class="num">
-              Receive
-            </th>
-            <th scope="col" class="num">
-              Send
-            </th>
-            <th scope="col" class="num">
-              Connections
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {latest?.processes.map((process, index) => (
-            <tr key={`${process.pid ?? 'x'}-${process.process_name}-${index}`}>
-              <th scope="row" data-label="Process" class="wrap" title={process.cmd}>
-                {process.process_name}
-              </th>
-              <td data-label="PID" class="num">
-                {process.pid ?? '–'}
-              </td>
-              <td data-label="User">{process.user ?? '–'}</td>
-              <td data-label="CPU" class="num">
-                {formatPct(process.cpu_pct)}
-              </td>
-              <td data-label="Memory" class="num">
-                {formatBytes(process.mem_rss_bytes)}
-              </td>
-              <td data-label="Receive" class="num">
-                {formatRate(process.rx_rate)}
-              </td>
-              <td data-label="Send" class="num">
-                {formatRate(process.tx_rate)}
-              </td>
-              <td data-label="Connections" class="num">
-                {process.connection_count}
-              </td>
-            </tr>
-          ))}
-          {waiting && <PlaceholderRows rows={3} columns={8} />}
-        </tbody>
-      </table>
+      <CardTable {...INTERFACES} rows={latest?.interfaces} loading={waiting} />
+      <CardTable {...DISKS} rows={latest?.disks} loading={waiting} />
+      <CardTable {...PROCESSES} rows={latest?.processes} loading={waiting} />
       {detail && !latest && <p class="muted">No snapshot yet.</p>}
     </>
   );

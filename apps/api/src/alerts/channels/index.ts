@@ -34,6 +34,11 @@ export function isAlertType(type: string): type is AlertType {
   return (ALERT_TYPES as readonly string[]).includes(type);
 }
 
+/** The 400 hint for a type no channel declares (§5.2 step 9); the OpenAPI examples show it too. */
+export function unknownAlertTypeHint(given: string): string {
+  return `unknown alert type: ${quoteForHint(given)} (available: ${ALERT_TYPES.join(', ')})`;
+}
+
 export function channelRules(type: AlertType): ChannelRules {
   return CHANNELS.find((channel) => channel.type === type) as ChannelRules;
 }
@@ -50,7 +55,7 @@ export function parseAlertChannel(rawType: unknown, rawTarget: unknown): { alert
   }
   const alertType = typeof rawType === 'string' ? rawType : JSON.stringify(rawType);
   if (!isAlertType(alertType)) {
-    throw new HintedError(400, `unknown alert type: ${quoteForHint(alertType)} (available: ${ALERT_TYPES.join(', ')})`);
+    throw new HintedError(400, unknownAlertTypeHint(alertType));
   }
   const alertTarget = withoutNul(rawTarget);
   if (!channelRules(alertType).acceptsTarget(alertTarget)) {
