@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * What identifies a fact, e.g. `['down', service, deadline]`: the same fact seen twice (a re-driven death, a
@@ -13,5 +13,6 @@ export function factId(key: FactKey): string {
 
 /** 32 hex characters of sha256, whatever the text holds: fit for a BullMQ job id or a Redis key name. */
 export function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  // the one-shot hash: no Hash object per call, on the path of every event
+  return hash('sha256', text, 'hex').slice(0, 32);
 }

@@ -137,14 +137,16 @@ return out
 `);
 
 /**
- * KEYS hash zset; ARGV nowMs service value field. Forgets a claim (a death: claims/claimedAt by `expected`; a
- * recovery: recov/recovAt by `death`) once its jobs are queued, unless a newer claim replaced it meanwhile.
+ * KEYS hash zset; ARGV nowMs field (service value)... Forgets claims (deaths: claims/claimedAt by `expected`;
+ * recoveries: recov/recovAt by `death`) once their jobs are queued, each unless a newer claim replaced it meanwhile.
  */
 export const ACK = script(`
-local raw = redis.call('HGET', KEYS[1], ARGV[2])
-if raw and cjson.decode(raw)[ARGV[4]] == tonumber(ARGV[3]) then
-  redis.call('HDEL', KEYS[1], ARGV[2])
-  redis.call('ZREM', KEYS[2], ARGV[2])
+for i = 3, #ARGV, 2 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  if raw and cjson.decode(raw)[ARGV[2]] == tonumber(ARGV[i + 1]) then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('ZREM', KEYS[2], ARGV[i])
+  end
 end
 return 1
 `);

@@ -123,26 +123,45 @@ export class HeartbeatStore {
   }
 
   /**
-   * Every record in first-pulse order, read with HSCAN in chunks: one HVALS over 200,000 records stalls Redis
-   * and fills its client output buffer. HSCAN may repeat a record while the hash grows, so keep the last copy.
+   * Every record in first-pulse order, read page by page along the `order` index: each step is one short range
+   * read and its records, so neither Redis nor this event loop is held for long (one HVALS over 200,000 records
+   * stalls Redis and fills its client output buffer; decoding and sorting them in one go blocks pulses here).
    */
   async list(): Promise<LiveRecord[]> {
-    const seen = new Map<string, string>();
-    await this.scan((flat) => {
-      for (let i = 0; i < flat.length; i += 2) {
-        seen.set(flat[i], flat[i + 1]);
+    const records: LiveRecord[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await this.page(after, SCAN_CHUNK);
+      records.push(...page.records);
+      if (!page.more) {
+        return records;
       }
-    });
-    return Array.from(seen.values(), decode).sort((a, b) => a.position - b.position);
+      after = page.last;
+    }
   }
 
-  /** Up to `limit` records after position `after`, in first-pulse order, and whether more follow. */
-  async page(after: number, limit: number): Promise<{ records: LiveRecord[]; more: boolean }> {
-    const services = await this.redis.zrangebyscore(this.keys.order, `(${after}`, '+inf', 'LIMIT', 0, limit + 1);
-    const wanted = services.slice(0, limit);
+  /**
+   * Up to `limit` records after position `after`, in first-pulse order, whether more follow, and the last position
+   * read (a record deleted between the two reads leaves a gap, not an end).
+   */
+  async page(after: number, limit: number): Promise<{ records: LiveRecord[]; more: boolean; last: number }> {
+    const flat = await this.redis.zrangebyscore(
+      this.keys.order,
+      `(${after}`,
+      '+inf',
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit + 1,
+    );
+    const wanted: string[] = [];
+    for (let i = 0; i < Math.min(flat.length, limit * 2); i += 2) {
+      wanted.push(flat[i]);
+    }
     const raws = wanted.length > 0 ? await this.redis.hmget(this.keys.rec, ...wanted) : [];
     const records = raws.filter((raw): raw is string => raw !== null).map(decode);
-    return { records, more: services.length > limit };
+    const last = wanted.length > 0 ? Number(flat[wanted.length * 2 - 1]) : after;
+    return { records, more: flat.length > limit * 2, last };
   }
 
   /** Indexes records written before the order zset existed, so pages see them (a no-op once complete). */
@@ -196,11 +215,10 @@ export class HeartbeatStore {
   }
 
   async ackClaims(records: LiveRecord[]): Promise<void> {
-    const nowMs = this.clock.nowMs();
-    await Promise.all(
-      records.map(async (record) =>
-        this.run(ACK, [this.keys.claims, this.keys.claimedAt], [record.service, record.expected, 'expected'], nowMs),
-      ),
+    await this.run(
+      ACK,
+      [this.keys.claims, this.keys.claimedAt],
+      ['expected', ...records.flatMap((record) => [record.service, record.expected])],
     );
   }
 
@@ -215,11 +233,10 @@ export class HeartbeatStore {
   }
 
   async ackRecoveries(recoveries: Recovery[]): Promise<void> {
-    const nowMs = this.clock.nowMs();
-    await Promise.all(
-      recoveries.map(async ({ record, death }) =>
-        this.run(ACK, [this.keys.recov, this.keys.recovAt], [record.service, death, 'death'], nowMs),
-      ),
+    await this.run(
+      ACK,
+      [this.keys.recov, this.keys.recovAt],
+      ['death', ...recoveries.flatMap(({ record, death }) => [record.service, death])],
     );
   }
 
