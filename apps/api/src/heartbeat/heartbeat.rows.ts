@@ -18,7 +18,7 @@ export const ROWS_BATCH = 1000;
  * row write, not one per pulse. A pulse's row reaches PostgreSQL about this long after its answer, at most, and a
  * failed copy (PostgreSQL away) is tried again this often.
  */
-const PERIOD_MS = 1000;
+const PERIOD_MS = 2000;
 
 interface DirtyClaim {
   /** The Clock's time of the claim, which its acknowledgement names. */
