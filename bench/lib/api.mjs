@@ -99,8 +99,9 @@ function shownCommand(env, args) {
 }
 
 /**
- * Starts the API on `stores`: roles ['all'] or ['api', 'worker'] (the API first, so that it alone runs the
- * migrations of the fresh database). Resolves once every process is ready.
+ * Starts the API on `stores`: roles ['all'], ['api', 'worker'] or ['api', 'api', 'worker'] (the API first, so that
+ * it alone runs the migrations of the fresh database; each further API process on a port of its own, in
+ * `stack.ports`). Resolves once every process is ready.
  */
 export async function startStack(stores, { roles = ['all'], env: extra = {}, tag }) {
   fs.mkdirSync(LOGS, { recursive: true });
@@ -111,7 +112,10 @@ export async function startStack(stores, { roles = ['all'], env: extra = {}, tag
     url: `http://127.0.0.1:${port}`,
     processes,
     commands: [],
+    ports: [],
     pid: (role) => processes.find((p) => p.role === role)?.proc.pid,
+    /** Every process of a role, in start order. */
+    pids: (role) => processes.filter((p) => p.role === role).map((p) => p.proc.pid),
     stopping: false,
     stop: async () => {
       stack.stopping = true;
@@ -129,7 +133,10 @@ export async function startStack(stores, { roles = ['all'], env: extra = {}, tag
       }
     },
   };
-  for (const role of roles) {
+  for (const [index, role] of roles.entries()) {
+    const listens = role !== 'worker';
+    const ownPort = listens ? (stack.ports.length === 0 ? port : await freePort()) : port;
+    if (listens) stack.ports.push(ownPort);
     const env = {
       NODE_ENV: 'production',
       ROLE: role,
@@ -137,14 +144,16 @@ export async function startStack(stores, { roles = ['all'], env: extra = {}, tag
       DATABASE_URL: stores.databaseUrl,
       REDIS_URL,
       REDIS_PREFIX: stores.prefix,
-      PORT: String(port),
+      PORT: String(ownPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       AUTH_FAILURES_PER_MINUTE: '0',
       NO_COLOR: '1',
       ...extra,
     };
-    const logPath = path.join(LOGS, `${tag}-${role}.log`);
+    const twin =
+      roles.filter((r) => r === role).length > 1 ? `${roles.slice(0, index + 1).filter((r) => r === role).length}` : '';
+    const logPath = path.join(LOGS, `${tag}-${role}${twin}.log`);
     const out = fs.openSync(logPath, 'w');
     const proc = spawnTracked(`api ${role}`, process.execPath, [API_MAIN], {
       cwd: ROOT,
@@ -164,7 +173,7 @@ export async function startStack(stores, { roles = ['all'], env: extra = {}, tag
     stack.commands.push(`${shownCommand(env, [])}   # log: ${path.relative(ROOT, logPath)}`);
     detail(`ROLE=${role} on :${port} (pid ${proc.pid}, log ${path.relative(ROOT, logPath)})`);
     if (role === 'worker') await waitWorkerReady(entry, stores);
-    else await waitHttpReady(entry, port);
+    else await waitHttpReady(entry, ownPort);
   }
   return stack;
 }
