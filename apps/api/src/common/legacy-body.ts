@@ -14,11 +14,11 @@ export function registerLegacyBodyParsers(fastify: FastifyInstance, bodyLimit: n
   fastify.removeAllContentTypeParsers();
   // Fastify answers an unparsable Content-Type (415) before anything looks at the route; without one, the
   // header can only be about a body nobody reads
-  fastify.addHook('preParsing', async (request, _reply, payload) => {
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
     if (request.is404) {
       delete request.headers['content-type'];
     }
-    return payload;
+    done(null, payload);
   });
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (request: FastifyRequest, raw: Buffer, done) => {
     // No route (404) or not this method (405): routing answers before the body is judged (§3.7)

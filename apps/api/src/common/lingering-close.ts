@@ -15,12 +15,13 @@ const LINGER_CHECK_MS = 20;
  * answer and a FIN, keeps reading (and discarding) the body up to a bound, then closes.
  */
 export function installLingeringClose(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // callback style: this runs on every answer, and an async hook costs each one a promise
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const closing = String(reply.getHeader('connection') ?? '').toLowerCase() === 'close';
     if (closing && !request.raw.complete && request.raw.socket) {
       lingerAfterAnswer(request.raw, request.raw.socket);
     }
-    return payload;
+    done(null, payload);
   });
 }
 

@@ -3,6 +3,7 @@ import { AddAgents1796100000000 } from './1796100000000-AddAgents';
 import { AddHostsSnapshots1796200000000 } from './1796200000000-AddHostsSnapshots';
 import { AddEventsServiceLower1796300000000 } from './1796300000000-AddEventsServiceLower';
 import { AddAgentSettings1796400000000 } from './1796400000000-AddAgentSettings';
+import { AddEventServices1796500000000 } from './1796500000000-AddEventServices';
 
 export const MIGRATIONS = [
   Initial1795300000000,
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
   AddHostsSnapshots1796200000000,
   AddEventsServiceLower1796300000000,
   AddAgentSettings1796400000000,
+  AddEventServices1796500000000,
 ];

@@ -47,6 +47,11 @@ const ROW_SIZE = `(${ROW_BYTES} + octet_length(events.service) + octet_length(ev
 
 /** Regex filters run inside PostgreSQL under this budget. */
 const REGEX_TIMEOUT_MS = 2000;
+/**
+ * A service pattern matching at most this many distinct names reads their events through the lower(service) index;
+ * a wider one runs the regex over the window's rows, as it always could.
+ */
+const MAX_MATCHED_SERVICES = 1000;
 const QUERY_CANCELED = '57014';
 
 /** The only reader and writer of `events`. */
@@ -130,7 +135,12 @@ export class EventsRepository {
     try {
       return await this.searches.transaction(async (tx) => {
         await tx.query(`SET LOCAL statement_timeout = ${REGEX_TIMEOUT_MS}`);
-        return this.listQuery(tx, query).getRawMany<RawListed>();
+        const services =
+          query.servicePattern === undefined ? undefined : await this.matchServices(tx, query.servicePattern);
+        if (services?.names.length === 0) {
+          return [];
+        }
+        return this.listQuery(tx, query, services).getRawMany<RawListed>();
       });
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {
@@ -141,13 +151,32 @@ export class EventsRepository {
   }
 
   /**
+   * The distinct service names the pattern matches (the same `~*` the rows would get) and their lower() forms, which
+   * the index holds; undefined when too many match.
+   */
+  private async matchServices(tx: EntityManager, pattern: string): Promise<ServiceNames | undefined> {
+    const rows = await tx.query<{ name: string; lowered: string }[]>(
+      `SELECT name, lower(name) AS lowered FROM event_services WHERE name ~* $1 LIMIT $2`,
+      [pattern, MAX_MATCHED_SERVICES + 1],
+    );
+    if (rows.length > MAX_MATCHED_SERVICES) {
+      return undefined;
+    }
+    return { names: rows.map((row) => row.name), lowered: [...new Set(rows.map((row) => row.lowered))] };
+  }
+
+  /**
    * The page's rows, numbered by bytes: the inner query walks the index newest first with a running sum of row
    * sizes (octet_length reads the stored length, no detoasting); the outer one keeps the rows that start within
    * the budget, so the texts of the rows past it are never fetched.
    */
-  private listQuery(manager: EntityManager, query: EventsListQuery): SelectQueryBuilder<ObjectLiteral> {
+  private listQuery(
+    manager: EntityManager,
+    query: EventsListQuery,
+    services?: ServiceNames,
+  ): SelectQueryBuilder<ObjectLiteral> {
     const window = 'ORDER BY events.date DESC, events.id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND';
-    const inner = this.filteredQuery(manager, query)
+    const inner = this.filteredQuery(manager, query, services)
       .select('events.id', 'id')
       .addSelect('events.date', 'date')
       .addSelect('extract(epoch FROM events.date)::bigint', 'epoch')
@@ -168,7 +197,11 @@ export class EventsRepository {
       .addOrderBy('page.id', 'DESC');
   }
 
-  private filteredQuery(manager: EntityManager, query: EventsListQuery): SelectQueryBuilder<Event> {
+  private filteredQuery(
+    manager: EntityManager,
+    query: EventsListQuery,
+    services?: ServiceNames,
+  ): SelectQueryBuilder<Event> {
     const builder = manager
       .createQueryBuilder(Event, 'events')
       .where('events.date >= to_timestamp(:from)', { from: query.from })
@@ -178,6 +211,11 @@ export class EventsRepository {
     }
     if (query.serviceExact !== undefined) {
       builder.andWhere('lower(events.service) = lower(:serviceExact)', { serviceExact: query.serviceExact });
+    } else if (services !== undefined) {
+      // the index finds the lowered names; the exact names keep the rows the pattern matched, and no other case
+      builder
+        .andWhere('lower(events.service) = ANY(:lowered)', { lowered: services.lowered })
+        .andWhere('events.service = ANY(:services)', { services: services.names });
     } else if (query.servicePattern !== undefined) {
       builder.andWhere('events.service ~* :servicePattern', { servicePattern: query.servicePattern });
     }
@@ -196,6 +234,11 @@ export class EventsRepository {
       .addOrderBy('events.id', 'DESC')
       .limit(query.limit + 1);
   }
+}
+
+interface ServiceNames {
+  names: string[];
+  lowered: string[];
 }
 
 interface RawListed {

@@ -160,10 +160,12 @@ export class HeartbeatsRepository {
     if (rows.length === 0) {
       return;
     }
+    // in service order, like the upserts (see latestPerService)
+    const sorted = [...rows].sort(byService);
     await (tx ?? this.heartbeats.manager).query(
       `DELETE FROM heartbeats h USING unnest($1::text[], $2::bigint[]) AS t(s, v)
        WHERE h.service = t.s AND h.version < t.v`,
-      [rows.map((d) => d.service), rows.map((d) => d.version)],
+      [sorted.map((d) => d.service), sorted.map((d) => d.version)],
     );
   }
 
@@ -190,7 +192,11 @@ export class HeartbeatsRepository {
   }
 }
 
-/** ON CONFLICT cannot touch one row twice in a statement: keep each service's newest transition. */
+/**
+ * ON CONFLICT cannot touch one row twice in a statement: keep each service's newest transition. Sorted by service,
+ * so that two writers (the drain of pulsed records and a batch of deaths) lock rows in the same order and never
+ * deadlock.
+ */
 function latestPerService(rows: HeartbeatRow[]): HeartbeatRow[] {
   const latest = new Map<string, HeartbeatRow>();
   for (const row of rows) {
@@ -199,7 +205,7 @@ function latestPerService(rows: HeartbeatRow[]): HeartbeatRow[] {
       latest.set(row.service, row);
     }
   }
-  return [...latest.values()];
+  return [...latest.values()].sort(byService);
 }
 
 function toRow(entity: Heartbeat): HeartbeatRow {
@@ -233,4 +239,8 @@ interface RawListed {
   last: string;
   expected: string;
   dead_at: string | null;
+}
+
+function byService(a: { service: string }, b: { service: string }): number {
+  return a.service < b.service ? -1 : a.service > b.service ? 1 : 0;
 }
