@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Pause } from '../common/pause';
+import { BackgroundLoop } from '../common/background-loop';
 import { Clock } from '../common/clock';
 import { RedisClient } from '../common/redis.module';
 import { evalScript } from '../common/redis-scripts';
@@ -39,9 +39,7 @@ interface DirtyClaim {
 export class HeartbeatRowsDrain implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HeartbeatRowsDrain.name);
   private readonly keys: HeartbeatKeys;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private readonly pause = new Pause();
+  private readonly loop = new BackgroundLoop();
 
   constructor(
     private readonly redis: RedisClient,
@@ -53,14 +51,11 @@ export class HeartbeatRowsDrain implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start(async () => this.run());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.pause.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Writes one claim's rows, then forgets the claim. Returns how many services it copied. */
@@ -103,12 +98,12 @@ export class HeartbeatRowsDrain implements OnApplicationBootstrap, OnApplication
   private async run(): Promise<void> {
     let failed: DirtyClaim | undefined;
     let failing = false;
-    while (this.running) {
+    while (this.loop.running) {
       const started = this.clock.nowMs();
       let copied = ROWS_BATCH;
       try {
         // a claim whose write failed is written again first: its lease would only run out in REDRIVE_AFTER_SECONDS
-        while (this.running && copied >= ROWS_BATCH) {
+        while (this.loop.running && copied >= ROWS_BATCH) {
           const claim = failed ?? (await this.claim());
           failed = claim;
           copied = await this.copy(claim);
@@ -121,7 +116,7 @@ export class HeartbeatRowsDrain implements OnApplicationBootstrap, OnApplication
           failing = true;
         }
       }
-      await this.pause.sleep(Math.max(0, started + PERIOD_MS - this.clock.nowMs()));
+      await this.loop.sleep(Math.max(0, started + PERIOD_MS - this.clock.nowMs()));
     }
   }
 }

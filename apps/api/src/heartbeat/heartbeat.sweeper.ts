@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Pause } from '../common/pause';
+import { BackgroundLoop } from '../common/background-loop';
 import { HeartbeatService, SWEEP_BATCH } from './heartbeat.service';
 
 /** Poll period of the due set: detection lag stays well under the 1 s of §6.3. */
@@ -13,28 +13,23 @@ const ALIVE_EVERY_MS = 1000;
 @Injectable()
 export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HeartbeatSweeper.name);
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private readonly pause = new Pause();
+  private readonly loop = new BackgroundLoop();
 
   constructor(private readonly heartbeats: HeartbeatService) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.heartbeats.prepareSweeps();
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start(async () => this.run());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.pause.wake();
-    await this.loop;
+    await this.loop.stop();
     await this.heartbeats.stopSweeps().catch(() => undefined);
   }
 
   private async run(): Promise<void> {
     let lastAlive = 0;
-    while (this.running) {
+    while (this.loop.running) {
       let claimed = 0;
       try {
         if (Date.now() - lastAlive >= ALIVE_EVERY_MS) {
@@ -47,7 +42,7 @@ export class HeartbeatSweeper implements OnApplicationBootstrap, OnApplicationSh
         this.logger.error(`sweep failed: ${(error as Error).message}`);
       }
       if (claimed < SWEEP_BATCH) {
-        await this.pause.sleep(IDLE_MS);
+        await this.loop.sleep(IDLE_MS);
       }
     }
   }
