@@ -6,8 +6,8 @@
 // remind = zset service -> next reminder instant of a dead service (§6.3 reminders); recov = hash service ->
 // {record, death} of a recovery not yet handed to the queues; recovAt = zset of those by time (re-driven like
 // stale death claims, so a crash between the pulse and its enqueue loses no alert); order = zset service ->
-// position (first-pulse order), so a page of the listing is one range read; dirty = set of services whose record
-// changed since PostgreSQL last copied it; draining = zset of those a worker is copying, by claim time (re-driven
+// position (first-pulse order), so a page of the listing is one range read; dirty = set of services pulsed or
+// deleted since PostgreSQL last copied them (cancels and deaths carry their rows in their own persistence jobs); draining = zset of those a worker is copying, by claim time (re-driven
 // when the worker died before writing them).
 const KEY_NAMES = [
   'rec',

@@ -67,7 +67,7 @@ end
 return out
 `);
 
-/** KEYS rec due ver remind dirty; ARGV nowMs service. Returns the record after the cancel, or nil when unknown. */
+/** KEYS rec due ver remind; ARGV nowMs service. Returns the record after the cancel, or nil when unknown. */
 export const CANCEL = script(`
 local raw = redis.call('HGET', KEYS[1], ARGV[2])
 if not raw then return nil end
@@ -78,7 +78,6 @@ raw = cjson.encode(rec)
 redis.call('HSET', KEYS[1], ARGV[2], raw)
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[2])
-redis.call('SADD', KEYS[5], ARGV[2])
 return raw
 `);
 
@@ -102,7 +101,7 @@ return cjson.encode(rec)
 `);
 
 /**
- * KEYS rec due claims claimedAt ver remind dirty; ARGV nowMs batch redriveAfterSeconds defaultRepeatEvery.
+ * KEYS rec due claims claimedAt ver remind; ARGV nowMs batch redriveAfterSeconds defaultRepeatEvery.
  * Claims every service whose death instant has passed and that is still overdue (a pulse that arrived
  * first always wins), marks it dead, and also returns claims older than redriveAfterSeconds.
  */
@@ -121,7 +120,6 @@ for _, s in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0,
       redis.call('HSET', KEYS[1], s, raw)
       redis.call('HSET', KEYS[3], s, raw)
       redis.call('ZADD', KEYS[4], now, s)
-      redis.call('SADD', KEYS[7], s)
       local every = repeatEvery(rec, ARGV[4])
       if every > 0 then redis.call('ZADD', KEYS[6], nextReminder(rec, sec, every), s) end
       table.insert(out, raw)

@@ -101,8 +101,9 @@ export class HeartbeatStore {
   }
 
   async cancel(service: string): Promise<LiveRecord | null> {
-    const { rec, due, ver, remind, dirty } = this.keys;
-    const raw = (await this.run(CANCEL, [rec, due, ver, remind, dirty], [service])) as string | null;
+    // no dirty mark: the cancel's row travels in its own persistence job
+    const { rec, due, ver, remind } = this.keys;
+    const raw = (await this.run(CANCEL, [rec, due, ver, remind], [service])) as string | null;
     return raw ? decode(raw) : null;
   }
 
@@ -191,10 +192,11 @@ export class HeartbeatStore {
 
   /** Claims up to `batch` services that are due (and stale claims to re-drive), already marked dead. */
   async claimDue(batch: number): Promise<DeadRecord[]> {
-    const { rec, due, claims, claimedAt, ver, remind, dirty } = this.keys;
+    // no dirty mark: a death's row travels in the death's persistence job
+    const { rec, due, claims, claimedAt, ver, remind } = this.keys;
     const raws = (await this.run(
       CLAIM_DUE,
-      [rec, due, claims, claimedAt, ver, remind, dirty],
+      [rec, due, claims, claimedAt, ver, remind],
       [batch, REDRIVE_AFTER_SECONDS, this.defaultRepeatEvery],
     )) as string[];
     return raws.map(decode) as DeadRecord[];

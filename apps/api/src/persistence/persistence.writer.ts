@@ -88,7 +88,6 @@ function seenAgents(batch: PersistenceBatch): { agentId: string; at: number }[] 
 }
 
 function eventsOnly(batch: PersistenceBatch): boolean {
-  return Object.entries(batch).every(
-    ([part, rows]) => part === 'events' || (rows as unknown[] | undefined)?.length === 0 || rows === undefined,
-  );
+  // `?? []`: jobs queued by an older version may lack parts
+  return Object.entries(batch).every(([part, rows]) => part === 'events' || ((rows ?? []) as unknown[]).length === 0);
 }
