@@ -103,6 +103,9 @@ function shownCommand(env, args) {
  * it alone runs the migrations of the fresh database; each further API process on a port of its own, in
  * `stack.ports`). Resolves once every process is ready.
  */
+/** Extra node flags for the API processes, e.g. BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function startStack(stores, { roles = ['all'], env: extra = {}, tag }) {
   fs.mkdirSync(LOGS, { recursive: true });
   const port = await freePort();
@@ -155,7 +158,7 @@ export async function startStack(stores, { roles = ['all'], env: extra = {}, tag
       roles.filter((r) => r === role).length > 1 ? `${roles.slice(0, index + 1).filter((r) => r === role).length}` : '';
     const logPath = path.join(LOGS, `${tag}-${role}${twin}.log`);
     const out = fs.openSync(logPath, 'w');
-    const proc = spawnTracked(`api ${role}`, process.execPath, [API_MAIN], {
+    const proc = spawnTracked(`api ${role}`, process.execPath, [...NODE_ARGS, API_MAIN], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', out, out],

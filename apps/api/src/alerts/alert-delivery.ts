@@ -7,11 +7,14 @@ import { Env } from '../config/env';
 import { EventsRepository } from '../database/repositories';
 import { AlertChannels } from './alert-channels';
 import { AlertContext, AlertJob } from './alerts.types';
+import { ChannelSlots } from './channel-slots';
 import { RelayLimits } from './relay-limits';
 
 /** How many deliveries one channel may run at once in this process: a slow provider never starves the others. */
 const PER_CHANNEL = 10;
-/** When its channel is busy, a job steps aside for this long instead of holding a worker slot. */
+/** How long a job waits in memory for a slot of its busy channel before it steps aside. */
+const SLOT_WAIT_MS = 250;
+/** When its channel stays busy, a job steps aside for this long instead of holding a worker slot. */
 const STEP_ASIDE_MS = 500;
 
 /** Latest figures of the host a service reports from; the agents feature plugs one in. */
@@ -21,7 +24,7 @@ export type HostContext = (service: string) => Promise<AlertContext['host']>;
 @Injectable()
 export class AlertDelivery {
   private readonly logger = new Logger(AlertDelivery.name);
-  private readonly busy = new Map<string, number>();
+  private readonly slots = new ChannelSlots(PER_CHANNEL, SLOT_WAIT_MS);
   private hostContext: HostContext | null = null;
 
   constructor(
@@ -43,25 +46,25 @@ export class AlertDelivery {
       this.logger.warn(`alert "${oneLine(job.data.title)}" not sent: the ${type} channel is not configured`);
       throw new UnrecoverableError(`the ${type} channel is not configured on this server`);
     }
-    const running = this.busy.get(type) ?? 0;
-    if (running >= PER_CHANNEL) {
+    if (!(await this.slots.acquire(type))) {
       await job.moveToDelayed(Date.now() + STEP_ASIDE_MS, token);
       throw new DelayedError();
     }
-    if (job.attemptsMade === 0) {
-      // alerts are counted, not attempts: a retry of an admitted alert is not a new relay
-      await this.limits.admit(job.data);
-    }
-    this.busy.set(type, running + 1);
     try {
-      // BullMQ gives every job an id; an alert's derives from its fact, so a re-driven job keeps it
-      await channel.send({ ...job.data, context: await this.context(job.data) }, job.id!);
-      this.metrics.alerts.inc({ channel: type, outcome: 'sent' });
-    } catch (error) {
-      this.metrics.alerts.inc({ channel: type, outcome: 'failed' });
-      throw error;
+      if (job.attemptsMade === 0) {
+        // alerts are counted, not attempts: a retry of an admitted alert is not a new relay
+        await this.limits.admit(job.data);
+      }
+      try {
+        // BullMQ gives every job an id; an alert's derives from its fact, so a re-driven job keeps it
+        await channel.send({ ...job.data, context: await this.context(job.data) }, job.id!);
+        this.metrics.alerts.inc({ channel: type, outcome: 'sent' });
+      } catch (error) {
+        this.metrics.alerts.inc({ channel: type, outcome: 'failed' });
+        throw error;
+      }
     } finally {
-      this.busy.set(type, (this.busy.get(type) ?? 1) - 1);
+      this.slots.release(type);
     }
   }
 

@@ -1,12 +1,12 @@
 /**
  * A worker's loop that runs until the application stops (the sweeper, the heartbeat rows drain): its wait between
- * rounds is cut short by `stop`, so a shutdown never waits out a poll period, and `stop` resolves once the round
+ * rounds is cut short by `stop` (every concurrent sleeper's), so a shutdown never waits out a poll period, and `stop` resolves once the round
  * under way has ended.
  */
 export class BackgroundLoop {
   private active = false;
   private done: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly sleepers = new Set<() => void>();
 
   get running(): boolean {
     return this.active;
@@ -19,17 +19,22 @@ export class BackgroundLoop {
 
   async stop(): Promise<void> {
     this.active = false;
-    this.wakeUp?.();
+    this.sleepers.forEach((wake) => wake());
     await this.done;
   }
 
   async sleep(ms: number): Promise<void> {
+    if (!this.active) {
+      return;
+    }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
+      const wake = (): void => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 }

@@ -15,7 +15,7 @@ import { DeadRecord, fromRow, HeartbeatView, LiveRecord, toRow, toView } from '.
 import { HeartbeatStore, Recovery } from './heartbeat.store';
 
 /** Services claimed per sweep; the sweeper runs again at once while a sweep comes back full. */
-export const SWEEP_BATCH = 500;
+export const SWEEP_BATCH = 1000;
 
 /**
  * Heartbeat rules (watchtower-protocol.md §6): transitions in Redis, rows to PostgreSQL, deaths, recoveries

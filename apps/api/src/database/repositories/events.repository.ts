@@ -112,16 +112,12 @@ export class EventsRepository {
 
   /** The latest `count` events of a service, newest first: the context of an alert. */
   async recent(service: string, count: number): Promise<{ date: number; level: number; message: string }[]> {
-    const rows = await this.events
-      .createQueryBuilder('events')
-      .select('extract(epoch FROM events.date)::bigint', 'epoch')
-      .addSelect('events.level', 'level')
-      .addSelect('events.message', 'message')
-      .where('events.service = :service', { service })
-      .orderBy('events.date', 'DESC')
-      .addOrderBy('events.id', 'DESC')
-      .limit(count)
-      .getRawMany<{ epoch: string; level: number; message: string }>();
+    // plain SQL: every alert reads this, and building it through the query builder cost more than running it
+    const rows = await this.events.manager.query<{ epoch: string; level: number; message: string }[]>(
+      `SELECT extract(epoch FROM date)::bigint AS epoch, level, message FROM events
+        WHERE service = $1 ORDER BY date DESC, id DESC LIMIT $2`,
+      [service, count],
+    );
     return rows.map((row) => ({ date: Number(row.epoch), level: row.level, message: row.message }));
   }
 
