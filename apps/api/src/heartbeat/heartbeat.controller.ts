@@ -27,18 +27,17 @@ export class HeartbeatController {
     return { action: 'cancel', heartBeat: await this.heartbeats.cancel(service) };
   }
 
-  // A page goes through the envelope serializer; the unpaged list is already its exact bytes, sent as a stream
-  // with the headers the serializer's answer had.
+  // Both a page and the unpaged list are already the envelope serializer's exact bytes, sent as a stream with the
+  // headers the serializer's answer had.
   @Get('heartbeats')
   @RouteConfig(PASSWORD)
   async list(
     @Query(ListQueryPipe) query: ListQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ heartBeats: HeartbeatView[]; next?: string } | Readable> {
-    if (query.page) {
-      return this.heartbeats.page({ ...query, page: query.page });
-    }
-    const listing = await this.heartbeats.listAll(query.humanDates);
+  ): Promise<Readable> {
+    const listing = query.page
+      ? await this.heartbeats.page({ ...query, page: query.page })
+      : await this.heartbeats.listAll(query.humanDates);
     void reply.header('content-type', 'application/json; charset=utf-8').header('content-length', listing.length);
     return listing.body;
   }
@@ -49,7 +48,7 @@ export class HeartbeatController {
   async root(
     @Query(ListQueryPipe) query: ListQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ heartBeats: HeartbeatView[]; next?: string } | Readable> {
+  ): Promise<Readable> {
     return this.list(query, reply);
   }
 

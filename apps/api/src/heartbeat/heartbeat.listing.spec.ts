@@ -18,14 +18,30 @@ const record = (i: number, service = `s${i}`): LiveRecord => ({
 });
 
 describe(serializeListing.name, () => {
-  it.each([0, 1, 499, 500, 501, 1234])('gives the envelope serializer’s bytes for %i records', async (count) => {
+  it.each([0, 1, 99, 100, 101, 1234])('gives the envelope serializer’s bytes for %i records', async (count) => {
     const records = Array.from({ length: count }, (_, i) => record(i, i === 7 ? 'caf\u00e9 "\n' : undefined));
-    const listing = await serializeListing(records, (r) => toView(r));
+    const listing = await serializeListing([records.slice(0, 150), records.slice(150)], (r) => toView(r));
     const chunks: Buffer[] = [];
     for await (const chunk of listing.body) {
       chunks.push(chunk as Buffer);
     }
     const expected = serializeEnvelope({ heartBeats: records.map((r) => toView(r)), result: 200 });
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+    expect(listing.length).toBe(Buffer.byteLength(expected));
+  });
+
+  it.each([0, 1, 250])('gives the serializer’s bytes for a page of %i with its next cursor', async (count) => {
+    const records = Array.from({ length: count }, (_, i) => record(i));
+    const listing = await serializeListing([records], (r) => toView(r), 'cur"s\u00e9r');
+    const chunks: Buffer[] = [];
+    for await (const chunk of listing.body) {
+      chunks.push(chunk as Buffer);
+    }
+    const expected = serializeEnvelope({
+      heartBeats: records.map((r) => toView(r)),
+      next: 'cur"s\u00e9r',
+      result: 200,
+    });
     expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
     expect(listing.length).toBe(Buffer.byteLength(expected));
   });

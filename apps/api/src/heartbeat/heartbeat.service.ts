@@ -107,13 +107,11 @@ export class HeartbeatService {
   }
 
   /** One page in first-pulse order, with `next` while more follow. */
-  async page(query: ListQuery & { page: object }): Promise<{ heartBeats: HeartbeatView[]; next?: string }> {
+  async page(query: ListQuery & { page: object }): Promise<Listing> {
     const zone = query.humanDates ? this.env.tzDisplay : undefined;
     const { records, more } = await this.store.page(query.page.after, query.page.limit);
-    const heartBeats = records.map((record) => toView(record, zone));
-    return more && records.length > 0
-      ? { heartBeats, next: encodeListCursor(records[records.length - 1].position) }
-      : { heartBeats };
+    const next = more && records.length > 0 ? encodeListCursor(records[records.length - 1].position) : undefined;
+    return serializeListing([records], (record) => toView(record, zone), next);
   }
 
   /** The whole list as the original clients expect it; a large one takes a slot until its answer is sent. */
@@ -122,7 +120,7 @@ export class HeartbeatService {
     const large = (await this.store.count()) >= this.env.heartbeatListLargeFrom;
     const release = large ? this.listings.take() : () => undefined;
     try {
-      const listing = await serializeListing(await this.store.list(), (record) => toView(record, zone));
+      const listing = await serializeListing(this.store.pages(), (record) => toView(record, zone));
       listing.body.once('close', release);
       return listing;
     } catch (error) {

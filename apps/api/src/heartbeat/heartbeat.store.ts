@@ -45,6 +45,8 @@ export const ALIVE_TTL_MS = 5000;
 const RESTORE_CHUNK = 1000;
 /** Fields per HSCAN step (a hint to Redis): each step is short, so pulses and sweeps interleave with a listing. */
 const SCAN_CHUNK = 1000;
+/** Records per HMGET of a listing page: each reply is decoded between round trips, so pulses interleave. */
+const READ_CHUNK = 250;
 /** Pulses per script call: one turn of the event loop rarely holds more, and the call stays short for Redis. */
 const PULSES_PER_CALL = 500;
 
@@ -128,14 +130,14 @@ export class HeartbeatStore {
    * read and its records, so neither Redis nor this event loop is held for long (one HVALS over 200,000 records
    * stalls Redis and fills its client output buffer; decoding and sorting them in one go blocks pulses here).
    */
-  async list(): Promise<LiveRecord[]> {
-    const records: LiveRecord[] = [];
+  /** Every record in first-pulse order, a page at a time: a caller keeps what it makes of a page, not the page. */
+  async *pages(): AsyncGenerator<LiveRecord[]> {
     let after = 0;
     for (;;) {
       const page = await this.page(after, SCAN_CHUNK);
-      records.push(...page.records);
+      yield page.records;
       if (!page.more) {
-        return records;
+        return;
       }
       after = page.last;
     }
@@ -159,8 +161,14 @@ export class HeartbeatStore {
     for (let i = 0; i < Math.min(flat.length, limit * 2); i += 2) {
       wanted.push(flat[i]);
     }
-    const raws = wanted.length > 0 ? await this.redis.hmget(this.keys.rec, ...wanted) : [];
-    const records = raws.filter((raw): raw is string => raw !== null).map(decode);
+    const records: LiveRecord[] = [];
+    for (let i = 0; i < wanted.length; i += READ_CHUNK) {
+      for (const raw of await this.redis.hmget(this.keys.rec, ...wanted.slice(i, i + READ_CHUNK))) {
+        if (raw !== null) {
+          records.push(decode(raw));
+        }
+      }
+    }
     const last = wanted.length > 0 ? Number(flat[wanted.length * 2 - 1]) : after;
     return { records, more: flat.length > limit * 2, last };
   }
