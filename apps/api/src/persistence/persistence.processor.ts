@@ -1,30 +1,48 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { QUEUE } from '../common/queues';
+import { OrderedWrites } from './ordered-writes';
 import { checkBatch } from './persistence.shape';
+import { mergeItems, PersistenceBatch } from './persistence.types';
 import { PersistenceWriter, PostgresAwayError } from './persistence.writer';
 
 /** While PostgreSQL does not answer, the worker tries the batch at the head of the queue again this often. */
 export const POSTGRES_AWAY_RETRY_MS = 1000;
 
-// Concurrency 1 keeps batches in queue order, so event ids follow acceptance order.
-@Processor(QUEUE.persistence, { concurrency: 1 })
-export class PersistenceProcessor extends WorkerHost {
-  constructor(private readonly writer: PersistenceWriter) {
+/** Jobs in flight: their writes are merged and kept in queue order (OrderedWrites), so ids follow acceptance. */
+export const PERSISTENCE_IN_FLIGHT = 4;
+
+@Processor(QUEUE.persistence, { concurrency: PERSISTENCE_IN_FLIGHT })
+export class PersistenceProcessor extends WorkerHost implements BeforeApplicationShutdown {
+  private readonly writes: OrderedWrites<PersistenceBatch>;
+
+  constructor(writer: PersistenceWriter) {
     super();
+    this.writes = new OrderedWrites(
+      mergeItems,
+      async (batch) => writer.write(batch),
+      (error) => error instanceof PostgresAwayError,
+      POSTGRES_AWAY_RETRY_MS,
+    );
+  }
+
+  /** Before the worker closes: a batch waiting out an outage goes back to the queue rather than hold the stop. */
+  beforeApplicationShutdown(): void {
+    this.writes.stop();
   }
 
   async process(job: Job<unknown>): Promise<void> {
     const batch = checkBatch(job.data);
     try {
-      await this.writer.write(batch);
+      await this.writes.write(batch);
     } catch (error) {
       if (!(error instanceof PostgresAwayError)) {
         throw error;
       }
-      // An outage is not the batch's failure, so it spends no attempt and no backoff: with exponential retries
-      // each batch's next try lands up to an outage's length after PostgreSQL returns (30 s after a 60 s outage).
-      // Instead the batch goes back to the head of the queue, in order, and this worker pauses for a second.
+      // An outage is not the batch's failure: OrderedWrites waits it out with the jobs in flight, in order, and no
+      // attempt spent. It reaches here only once the process stops; the batch then goes back to the head of the
+      // queue, and this worker pauses for a second.
       await this.worker.rateLimit(POSTGRES_AWAY_RETRY_MS);
       throw Worker.RateLimitError();
     }

@@ -7,7 +7,7 @@ import { withDeadline } from '../common/hinted-error';
 import { QUEUE } from '../common/queues';
 import { Env } from '../config/env';
 import { BacklogGate } from './persistence.backlog';
-import { PersistenceBatch, PersistenceItem } from './persistence.types';
+import { mergeItems, PersistenceBatch, PersistenceItem } from './persistence.types';
 
 /** Past this, the client gets 503 and retries; the add may still land, and the batch is idempotent. */
 export const QUEUE_WRITE_DEADLINE_MS = 5000;
@@ -54,15 +54,6 @@ export class PersistenceService {
   }
 
   private async enqueue(items: PersistenceItem[]): Promise<void> {
-    const batch: PersistenceBatch = { events: [], heartbeats: [], deletes: [], history: [], hosts: [], snapshots: [] };
-    for (const item of items) {
-      batch.events.push(...(item.events ?? []));
-      batch.heartbeats.push(...(item.heartbeats ?? []));
-      batch.deletes.push(...(item.deletes ?? []));
-      batch.history.push(...(item.history ?? []));
-      batch.hosts.push(...(item.hosts ?? []));
-      batch.snapshots.push(...(item.snapshots ?? []));
-    }
-    await withDeadline(this.queue.add('batch', batch), QUEUE_WRITE_DEADLINE_MS, 'the persistence queue');
+    await withDeadline(this.queue.add('batch', mergeItems(items)), QUEUE_WRITE_DEADLINE_MS, 'the persistence queue');
   }
 }

@@ -18,3 +18,17 @@ export interface PersistenceItem {
 }
 
 export type PersistenceBatch = Required<PersistenceItem>;
+
+/** One batch holding every row of `items`, in their order. */
+export function mergeItems(items: readonly PersistenceItem[]): PersistenceBatch {
+  const batch: PersistenceBatch = { events: [], heartbeats: [], deletes: [], history: [], hosts: [], snapshots: [] };
+  for (const item of items) {
+    batch.events.push(...(item.events ?? []));
+    batch.heartbeats.push(...(item.heartbeats ?? []));
+    batch.deletes.push(...(item.deletes ?? []));
+    batch.history.push(...(item.history ?? []));
+    batch.hosts.push(...(item.hosts ?? []));
+    batch.snapshots.push(...(item.snapshots ?? []));
+  }
+  return batch;
+}
