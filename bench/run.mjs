@@ -49,8 +49,8 @@ const SCENARIOS = [
 
 /** What the issue's table asks that this harness does not measure, and why (RESULTS.md says so). */
 const NOT_MEASURED = [
-  'agent cost as the issue words it (the real agent at 15 s for 5 minutes): agent-cost extrapolates the collection ' +
-    "cycle of bench/agent-cycle.mjs instead, which leaves out the uplink socket's share.",
+  'agent cost: the real agent runs once for its 5 minutes, not three times (the collection cycle alone, the rows ' +
+    'after it, is measured three times).',
 ];
 
 function parseArgs(argv) {

@@ -191,6 +191,12 @@ export function writeResultsMd(results, { missing }) {
       : 'Harness errors: none.',
   );
   out.push('');
+  if (fs.existsSync(path.join(BENCH, 'ANALYSIS.md'))) {
+    out.push(
+      'Why the targets still missed are missed, with the profiles and measurements behind it: [ANALYSIS.md](ANALYSIS.md).',
+    );
+    out.push('');
+  }
   out.push('## What each scenario does');
   out.push('');
   for (const s of results.scenarios) out.push(`- **${s.name}**: ${s.description}`);
