@@ -109,8 +109,10 @@ export class HeartbeatService {
   /** One page in first-pulse order, with `next` while more follow. */
   async page(query: ListQuery & { page: object }): Promise<Listing> {
     const zone = query.humanDates ? this.env.tzDisplay : undefined;
-    const { records, more } = await this.store.page(query.page.after, query.page.limit);
-    const next = more && records.length > 0 ? encodeListCursor(records[records.length - 1].position) : undefined;
+    const { records, more, last } = await this.store.page(query.page.after, query.page.limit);
+    // from the last position read, not the last record: a page whose records were all deleted meanwhile still
+    // tells the client to go on
+    const next = more ? encodeListCursor(last) : undefined;
     return serializeListing([records], (record) => toView(record, zone), next);
   }
 

@@ -2,6 +2,10 @@ import { OrderedWrites } from './ordered-writes';
 
 class Outage extends Error {}
 
+const isOutage = (error: unknown): boolean => error instanceof Outage;
+const merge = (batches: number[][]): number[] => batches.flat();
+const tick = async (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** A writer whose calls stay open until released, recording what each call carried. */
 function gatedWriter() {
   const calls: { batch: number[]; release: (error?: Error) => void }[] = [];
@@ -12,50 +16,50 @@ function gatedWriter() {
   return { calls, write };
 }
 
-const tick = async (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const merge = (batches: number[][]): number[] => batches.flat();
-
 describe(OrderedWrites.name, () => {
-  it('merges the jobs that arrive during a write into the next one, in arrival order', async () => {
+  it('writes the jobs of one turn together in queue order, and those arriving during a write next', async () => {
     const writer = gatedWriter();
-    const writes = new OrderedWrites(merge, writer.write, (e) => e instanceof Outage, 10);
+    const writes = new OrderedWrites(merge, writer.write, isOutage, 10);
     const done: number[] = [];
-    const first = writes.write([1]).then(() => done.push(1));
-    const rest = [2, 3, 4].map(async (n) => writes.write([n, n * 10]).then(() => done.push(n)));
+    // handed over out of order, as two fetches answered in one socket read may be
+    const firstTurn = [writes.write([2], 2).then(() => done.push(2)), writes.write([1], 1).then(() => done.push(1))];
     await tick();
-    expect(writer.calls.map((c) => c.batch)).toEqual([[1]]);
+    expect(writer.calls.map((c) => c.batch)).toEqual([[1, 2]]);
+    const later = [4, 3].map(async (n) => writes.write([n, n * 10], n).then(() => done.push(n)));
+    await tick();
+    expect(writer.calls).toHaveLength(1);
     writer.calls[0].release();
-    await first;
+    await Promise.all(firstTurn);
     await tick();
-    expect(writer.calls.map((c) => c.batch)).toEqual([[1], [2, 20, 3, 30, 4, 40]]);
-    expect(done).toEqual([1]);
+    expect(writer.calls.map((c) => c.batch)).toEqual([
+      [1, 2],
+      [3, 30, 4, 40],
+    ]);
     writer.calls[1].release();
-    await Promise.all(rest);
+    await Promise.all(later);
     expect(done).toEqual([1, 2, 3, 4]);
   });
 
-  it('tries a failed merged write job by job, so only the bad batch fails', async () => {
+  it('tries a failed merged write job by job, so only the bad batch fails, waiting out an outage on the way', async () => {
     const written: number[][] = [];
+    let outages = 1;
     const writes = new OrderedWrites(
       merge,
       async (batch: number[]) => {
+        if (batch.length === 1 && batch[0] === 12 && outages-- > 0) {
+          throw new Outage();
+        }
         if (batch.includes(13)) {
           throw new Error('bad row');
         }
         written.push(batch);
       },
-      (e) => e instanceof Outage,
-      10,
+      isOutage,
+      5,
     );
-    // the first is written alone; the next three arrive while it runs and are merged
-    const results = await Promise.allSettled([
-      writes.write([1]),
-      writes.write([12]),
-      writes.write([13]),
-      writes.write([14]),
-    ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    expect(written).toEqual([[1], [12], [14]]);
+    const results = await Promise.allSettled([12, 13, 14, 11].map(async (n) => writes.write([n], n)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(written).toEqual([[11], [12], [14]]);
   });
 
   it('waits out an outage with the same group, then writes it once', async () => {
@@ -69,28 +73,23 @@ describe(OrderedWrites.name, () => {
         }
         written.push(batch);
       },
-      (e) => e instanceof Outage,
+      isOutage,
       5,
     );
-    await Promise.all([writes.write([1]), writes.write([2])]);
-    // [2] arrived while [1] waited out the outage: it follows in a write of its own
-    expect(written).toEqual([[1], [2]]);
-    expect(failures).toBe(-2);
+    await Promise.all([writes.write([1], 1), writes.write([2], 2)]);
+    expect(written).toEqual([[1, 2]]);
+    expect(failures).toBe(-1);
   });
 
-  it('after stop, fails an outage at once, the last job first', async () => {
-    const writes = new OrderedWrites(
-      merge,
-      async () => Promise.reject(new Outage()),
-      (e) => e instanceof Outage,
-      60_000,
-    );
+  it('after stop, gives back every held job at once, the last in queue order first', async () => {
+    const writes = new OrderedWrites(merge, async () => Promise.reject(new Outage()), isOutage, 60_000);
     const order: number[] = [];
-    const first = writes.write([1]).catch(() => order.push(1));
+    const first = writes.write([1], 1).catch(() => order.push(1));
     await tick();
-    const later = [2, 3].map(async (n) => writes.write([n]).catch(() => order.push(n)));
+    // these two wait behind the write that waits out the outage
+    const later = [3, 2].map(async (n) => writes.write([n], n).catch(() => order.push(n)));
     writes.stop();
     await Promise.all([first, ...later]);
-    expect(order).toEqual([1, 3, 2]);
+    expect(order).toEqual([3, 2, 1]);
   });
 });

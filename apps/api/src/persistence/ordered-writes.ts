@@ -1,6 +1,8 @@
 /**
- * Writes the batches of the jobs a worker has in flight together, one write at a time, in the order the jobs began:
- * the jobs that arrive while a write runs are merged into the next one. With one job at a time the writer spent
+ * Writes the batches of the jobs a worker has in flight together, one write at a time, in the order of the jobs in
+ * their queue: the jobs that arrive while a write runs are merged into the next one, sorted by their place in the
+ * queue (`order`, the job's id), and a write starts one turn after its first job arrived, so that jobs fetched in
+ * the same socket read join it whatever order BullMQ hands them over in. With one job at a time the writer spent
  * each job's queue round trips waiting, and each INSERT carried only the ~50 events of one API turn; in flight
  * together they overlap, and ids still follow the queue's order.
  *
@@ -9,7 +11,7 @@
  * fails alone.
  */
 export class OrderedWrites<T> {
-  private readonly waiting: { batch: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private waiting: Entry<T>[] = [];
   private writing = false;
   private stopped = false;
   private wake: (() => void) | null = null;
@@ -21,52 +23,80 @@ export class OrderedWrites<T> {
     private readonly retryMs: number,
   ) {}
 
-  async write(batch: T): Promise<void> {
+  async write(batch: T, order: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ batch, resolve, reject });
+      this.waiting.push({ batch, order, resolve, reject });
       if (!this.writing) {
-        void this.run();
+        this.writing = true;
+        setImmediate(() => void this.run());
       }
     });
   }
 
-  /** From now on an outage fails its writes at once (the jobs go back to the queue) instead of waiting it out. */
+  /**
+   * From now on an outage fails every held job at once, the last in queue order first: each goes back to the head
+   * of its queue, ahead of the one rejected before it, so they come back in order.
+   */
   stop(): void {
     this.stopped = true;
     this.wake?.();
   }
 
   private async run(): Promise<void> {
-    this.writing = true;
     while (this.waiting.length > 0) {
-      const group = this.waiting.splice(0, this.waiting.length);
-      const merged = group.length === 1 ? group[0].batch : this.merge(group.map((entry) => entry.batch));
-      for (;;) {
-        try {
-          await this.writeOne(merged);
-          group.forEach((entry) => entry.resolve());
-        } catch (error) {
-          if (this.outage(error) && !this.stopped) {
-            await this.pause();
-            continue;
-          }
-          await this.fail(group, error);
-        }
-        break;
+      const group = this.waiting.sort((a, b) => a.order - b.order);
+      this.waiting = [];
+      const done = await this.attempt(group.length === 1 ? group[0].batch : this.merge(group.map((e) => e.batch)));
+      if (done === true) {
+        group.forEach((entry) => entry.resolve());
+      } else if (this.outage(done.error)) {
+        this.giveBack(group, done.error);
+      } else if (group.length === 1) {
+        group[0].reject(done.error);
+      } else {
+        await this.oneByOne(group);
       }
     }
     this.writing = false;
   }
 
-  private async fail(group: typeof this.waiting, error: unknown): Promise<void> {
-    if (group.length === 1 || this.outage(error)) {
-      // last first: each job that goes back to the queue is pushed ahead of the one before it
-      [...group].reverse().forEach((entry) => entry.reject(error));
-      return;
+  /** True once written; the error when it failed otherwise than by an outage, or by one after `stop()`. */
+  private async attempt(batch: T): Promise<true | { error: unknown }> {
+    for (;;) {
+      try {
+        await this.writeOne(batch);
+        return true;
+      } catch (error) {
+        if (!this.outage(error) || this.stopped) {
+          return { error };
+        }
+        await this.pause();
+        if (this.stopped) {
+          return { error };
+        }
+      }
     }
-    for (const entry of group) {
-      await this.writeOne(entry.batch).then(entry.resolve, entry.reject);
+  }
+
+  private async oneByOne(group: Entry<T>[]): Promise<void> {
+    for (const [i, entry] of group.entries()) {
+      const done = await this.attempt(entry.batch);
+      if (done === true) {
+        entry.resolve();
+      } else if (this.outage(done.error)) {
+        this.giveBack(group.slice(i), done.error);
+        return;
+      } else {
+        entry.reject(done.error);
+      }
     }
+  }
+
+  /** Rejects `group` and everything waiting behind it, the last in queue order first. */
+  private giveBack(group: Entry<T>[], error: unknown): void {
+    const held = [...group, ...this.waiting].sort((a, b) => b.order - a.order);
+    this.waiting = [];
+    held.forEach((entry) => entry.reject(error));
   }
 
   private async pause(): Promise<void> {
@@ -79,4 +109,11 @@ export class OrderedWrites<T> {
     });
     this.wake = null;
   }
+}
+
+interface Entry<T> {
+  batch: T;
+  order: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }

@@ -35,7 +35,9 @@ export class PersistenceProcessor extends WorkerHost implements BeforeApplicatio
   async process(job: Job<unknown>): Promise<void> {
     const batch = checkBatch(job.data);
     try {
-      await this.writes.write(batch);
+      // ids count up in the order jobs were added (persistence jobs take no id of their own); any other id goes last
+      const order = Number(job.id);
+      await this.writes.write(batch, Number.isSafeInteger(order) ? order : Number.MAX_SAFE_INTEGER);
     } catch (error) {
       if (!(error instanceof PostgresAwayError)) {
         throw error;

@@ -242,6 +242,11 @@ export class EventsRepository {
     }
     if (query.serviceExact !== undefined) {
       builder.andWhere('lower(events.service) = lower(:serviceExact)', { serviceExact: query.serviceExact });
+      // on the rows the index found: a name whose lower() is the literal's yet which ~* does not match (the Kelvin
+      // sign lowers to 'k') stays out, as it would under the regex
+      if (query.servicePattern !== undefined) {
+        builder.andWhere('events.service ~* :servicePattern', { servicePattern: query.servicePattern });
+      }
     } else if (services !== undefined) {
       // the caller names the lowered form the index finds; a case variant the pattern did not match is left out
       if (services.exactCase) {
