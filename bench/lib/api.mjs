@@ -236,3 +236,18 @@ export async function withApi(tag, options, fn) {
 }
 
 export { isRunning };
+
+/** Enrolls `n` agents through the API: their keys, in order. */
+export async function enroll(port, n) {
+  const keys = await mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    20,
+    async (i) => {
+      const res = await request(port, 'POST', '/api/v1/agents', { name: `bench-agent-${i}` });
+      if (res.status !== 200 || typeof res.body?.key !== 'string')
+        throw new Error(`enrolling agent ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.key;
+    },
+  );
+  return keys;
+}

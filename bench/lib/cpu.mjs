@@ -6,11 +6,12 @@ import fs from 'node:fs';
 
 export const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
-/** utime + stime of a process in seconds, or null when it is gone. */
-export function procCpuSeconds(pid) {
+/** utime + stime of a process in seconds (with `children`, also what its waited-for children used), or null. */
+export function procCpuSeconds(pid, { children = false } = {}) {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (children ? own + Number(fields[13]) + Number(fields[14]) : own) / CLK_TCK;
   } catch {
     return null;
   }

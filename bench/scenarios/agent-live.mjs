@@ -4,29 +4,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, withApi } from '../lib/api.mjs';
-import { CLK_TCK, procRssBytes } from '../lib/cpu.mjs';
+import { enroll, withApi } from '../lib/api.mjs';
+import { procCpuSeconds, procRssBytes } from '../lib/cpu.mjs';
 import { detail, fail, pick, ROOT, sleep } from '../lib/context.mjs';
 import { spawnTracked, stopChild } from '../lib/processes.mjs';
 import { countRows } from '../lib/stores.mjs';
 
 const AGENT_MAIN = path.join(ROOT, 'dist/apps/agent/src/main.js');
 
-/** utime + stime + cutime + cstime of a process, in ms (children it waited for included). */
-function cpuMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ([11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0) * 1000) / CLK_TCK;
-}
-
 /** One live agent: { cpuPct, rssMaxMb, rssEndMb, windowS, snapshots, command }. */
 export async function liveAgent() {
   const windowS = pick(20, 300);
   return withApi('agent-live', {}, async (stack, stores) => {
-    const res = await request(stack.port, 'POST', '/api/v1/agents', { name: 'bench-live-agent' });
-    if (res.status !== 200) throw new Error(`enrolling the agent: ${res.status} ${JSON.stringify(res.body)}`);
+    const [key] = await enroll(stack.port, 1);
     const env = {
       WATCHTOWER_URL: stack.url,
-      WATCHTOWER_AGENT_KEY: res.body.key,
+      WATCHTOWER_AGENT_KEY: key,
       HOST_ID_FILE: path.join(os.tmpdir(), 'wt-bench-live-host-id'),
       AGENT_GATEWAY: '127.0.0.1',
       AGENT_DNS_SERVER: '127.0.0.1',
@@ -44,14 +37,14 @@ export async function liveAgent() {
       // past start-up (module loading, the first collection), as a host would see it after a minute
       await sleep(10_000);
       if (agent.exitCode !== null) fail(`the agent exited with ${agent.exitCode}; see bench/logs/agent-live-agent.log`);
-      const startMs = cpuMs(agent.pid);
+      const startMs = procCpuSeconds(agent.pid, { children: true }) * 1000;
       const started = Date.now();
       const rss = [];
       while (Date.now() - started < windowS * 1000) {
         await sleep(5000);
         rss.push(procRssBytes(agent.pid) / 2 ** 20);
       }
-      const spentMs = cpuMs(agent.pid) - startMs;
+      const spentMs = procCpuSeconds(agent.pid, { children: true }) * 1000 - startMs;
       const elapsedMs = Date.now() - started;
       const pg = await stores.connectPg();
       const snapshots = await countRows(pg, 'snapshots');

@@ -3,27 +3,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mapLimit, request, withApi } from '../lib/api.mjs';
+import { enroll, withApi } from '../lib/api.mjs';
 import { BENCH, detail, fail, note, pick, ROOT, run } from '../lib/context.mjs';
 import { procCpuSeconds, procRssBytes, waitProcessIdle } from '../lib/cpu.mjs';
 import { spawnTracked } from '../lib/processes.mjs';
 import { metric } from '../lib/report.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { countRows, waitForCount } from '../lib/stores.mjs';
-
-async function enroll(port, n) {
-  const keys = await mapLimit(
-    Array.from({ length: n }, (_, i) => i),
-    20,
-    async (i) => {
-      const res = await request(port, 'POST', '/api/v1/agents', { name: `bench-agent-${i}` });
-      if (res.status !== 200 || typeof res.body?.key !== 'string')
-        throw new Error(`enrolling agent ${i}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.key;
-    },
-  );
-  return keys;
-}
 
 /** One client process: resolves with its result and the API's RSS before, when all are connected, and at the end. */
 async function clientRun({ stack, keysFile, agents, durationS, intervalS }) {

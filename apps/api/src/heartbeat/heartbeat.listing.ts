@@ -22,9 +22,8 @@ export interface Listing {
 
 /**
  * The bytes `serializeEnvelope({ heartBeats: views, next, result: 200 })` would give for the records of `pages`,
- * produced in steps: the
- * envelope sorts keys (`heartBeats` < `next` < `result`), and a step's elements are the serializer's own output
- * for an array of those views, without its brackets.
+ * produced in steps: the envelope sorts keys (`heartBeats` < `next` < `result`), and a step's elements are the
+ * serializer's own output for an array of those views, without its brackets.
  */
 export async function serializeListing(
   pages: AsyncIterable<LiveRecord[]> | Iterable<LiveRecord[]>,
