@@ -5,9 +5,8 @@ import { RedisClient } from '../common/redis.module';
 import { evalScript } from '../common/redis-scripts';
 import { Env } from '../config/env';
 import { HeartbeatsRepository } from '../database/repositories';
-import { committedNotice, publishCommitted } from '../persistence/committed';
+import { heartbeatsNotice, publishCommitted } from '../persistence/committed';
 import { HeartbeatKeys, heartbeatKeys } from './heartbeat.keys';
-import { LiveRecord, toRow } from './heartbeat.record';
 import { ACK_DIRTY, CLAIM_DIRTY } from './heartbeat.scripts';
 import { REDRIVE_AFTER_SECONDS } from './heartbeat.store';
 
@@ -25,7 +24,9 @@ interface DirtyClaim {
   atMs: number;
   /** The transition counter at the claim: a deleted record's row is older than it. */
   version: number;
-  records: LiveRecord[];
+  /** Services still live, and their records as Redis holds them (JSON): PostgreSQL decodes them itself. */
+  pulsed: string[];
+  records: string[];
   deleted: string[];
 }
 
@@ -60,19 +61,15 @@ export class HeartbeatRowsDrain implements OnApplicationBootstrap, OnApplication
 
   /** Writes one claim's rows, then forgets the claim. Returns how many services it copied. */
   private async copy(claim: DirtyClaim): Promise<number> {
-    const count = claim.records.length + claim.deleted.length;
-    if (count === 0) {
+    const services = [...claim.pulsed, ...claim.deleted];
+    if (services.length === 0) {
       return 0;
     }
-    const written = {
-      heartbeats: claim.records.map(toRow),
-      deletes: claim.deleted.map((service) => ({ service, version: claim.version })),
-    };
-    await this.rows.copy(written.heartbeats, written.deletes);
-    const services = [...claim.records.map((record) => record.service), ...claim.deleted];
+    const deletes = claim.deleted.map((service) => ({ service, version: claim.version }));
+    await this.rows.copy(`[${claim.records.join(',')}]`, deletes);
     await evalScript(this.redis, ACK_DIRTY, [this.keys.draining], [this.clock.nowMs(), claim.atMs, ...services]);
-    publishCommitted(this.redis, this.env.redisPrefix, committedNotice(written));
-    return count;
+    publishCommitted(this.redis, this.env.redisPrefix, heartbeatsNotice(services));
+    return services.length;
   }
 
   private async claim(): Promise<DirtyClaim> {
@@ -84,10 +81,11 @@ export class HeartbeatRowsDrain implements OnApplicationBootstrap, OnApplication
       [dirty, draining, rec, ver],
       [atMs, ROWS_BATCH, REDRIVE_AFTER_SECONDS],
     )) as string[];
-    const claim: DirtyClaim = { atMs, version: Number(flat[0]), records: [], deleted: [] };
+    const claim: DirtyClaim = { atMs, version: Number(flat[0]), pulsed: [], records: [], deleted: [] };
     for (let i = 1; i < flat.length; i += 2) {
       if (flat[i + 1]) {
-        claim.records.push(JSON.parse(flat[i + 1]) as LiveRecord);
+        claim.pulsed.push(flat[i]);
+        claim.records.push(flat[i + 1]);
       } else {
         claim.deleted.push(flat[i]);
       }

@@ -31,6 +31,15 @@ export function committedNotice(batch: PersistenceItem): CommittedNotice | null 
   };
 }
 
+/** The notice of heartbeat rows alone (the drain of dirty marks). */
+export function heartbeatsNotice(services: string[]): CommittedNotice | null {
+  const named = new Set(services);
+  if (named.size === 0) {
+    return null;
+  }
+  return { heartbeats: named.size > MAX_NAMED_SERVICES ? null : [...named], events: 0, hosts: [] };
+}
+
 /** Best effort: a notice lost while Redis blips only delays a console's refresh until the next one. */
 export function publishCommitted(redis: Redis, redisPrefix: string, notice: CommittedNotice | null): void {
   if (notice !== null) {

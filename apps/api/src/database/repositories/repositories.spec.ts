@@ -141,6 +141,20 @@ describe('repositories', () => {
       expect((await heartbeats.all()).map((r) => r.service)).toEqual(['x']);
     });
 
+    it('copies raw live records (optional fields absent, a service twice) and deletes in one call', async () => {
+      await heartbeats.upsert([row('live', 1), row('doomed', 1)]);
+      // the live record's JSON as Redis holds it: no repeatEvery or deadAt key; a re-driven claim may name a
+      // service twice, and the newest version wins
+      const live = (version: number, nextIn: number): string =>
+        JSON.stringify({ ...row('live', version, { nextIn }), repeatEvery: undefined, deadAt: undefined });
+      const mine = async (): Promise<HeartbeatRow[]> =>
+        (await heartbeats.all()).filter((r) => ['live', 'doomed'].includes(r.service));
+      await heartbeats.copy(`[${live(3, 90)},${live(2, 45)}]`, [{ service: 'doomed', version: 2 }]);
+      expect(await mine()).toEqual([row('live', 3, { nextIn: 90 })]);
+      await heartbeats.copy(`[${live(2, 45)}]`, []);
+      expect(await mine()).toEqual([row('live', 3, { nextIn: 90 })]);
+    });
+
     it('lists the services cancelled before a cutoff', async () => {
       await heartbeats.upsert([row('gone', 1, { cancelled: true }), row('kept', 1)]);
       expect(await heartbeats.cancelledBefore(new Date(Date.now() + 60_000))).toEqual(['gone']);
