@@ -45,6 +45,14 @@ describe('pulses batched per turn, rows copied from dirty marks', () => {
       null,
       null,
     ]);
+    // none of them ended a death, so no record before the pulse came back
+    expect(outcomes.map((o) => (o.kind === 'ok' ? o.recovered : 'limit'))).toEqual([
+      null,
+      null,
+      null,
+      'limit',
+      'limit',
+    ]);
 
     // 200 pulses of one turn are one EVALSHA; the sweeper and the drain may add a few of their own meanwhile
     const before = await calls(redis, 'evalsha');

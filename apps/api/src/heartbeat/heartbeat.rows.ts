@@ -10,7 +10,10 @@ import { HeartbeatKeys, heartbeatKeys } from './heartbeat.keys';
 import { ACK_DIRTY, CLAIM_DIRTY } from './heartbeat.scripts';
 import { REDRIVE_AFTER_SECONDS } from './heartbeat.store';
 
-/** Services copied per statement; a round goes on while they come back full. */
+/**
+ * Services copied per statement; a round goes on while they come back full. Below 4000: CLAIM_DIRTY unpacks two
+ * values per service into one call, and Redis's Lua stack holds 8000.
+ */
 export const ROWS_BATCH = 1000;
 /**
  * One round per period copies every service marked since the last: a service pulsed many times in a period costs one

@@ -26,8 +26,9 @@ export const PULSE_ARGS = 6;
  * KEYS rec due seq ver remind recov recovAt order dirty; ARGV nowMs, then PULSE_ARGS per pulse. The
  * pulses that arrived in one event-loop turn, applied in order, each on its own (watchtower-protocol.md §6.2): a
  * pulse that ends a death records its recovery claim in the same step, and every pulse marks its service dirty
- * so the worker copies the record to PostgreSQL. Returns three entries per pulse: 'ok', record, previous record
- * ('' when new), or 'limit', '', ''.
+ * so the worker copies the record to PostgreSQL. Returns three entries per pulse: 'ok', record, the record before
+ * the pulse when the pulse ended a death ('' otherwise: nothing else needs it, and it would double the reply), or
+ * 'limit', '', ''.
  */
 export const PULSES = script(`
 local out = {}
@@ -61,7 +62,7 @@ for i = 2, #ARGV, ${PULSE_ARGS} do
       redis.call('HSET', KEYS[6], service, cjson.encode({record = rec, death = prev.deadAt or prev.expected}))
       redis.call('ZADD', KEYS[7], now, service)
     end
-    table.insert(out, 'ok'); table.insert(out, raw); table.insert(out, prevRaw or '')
+    table.insert(out, 'ok'); table.insert(out, raw); table.insert(out, (prev and prev.alerted) and prevRaw or '')
   end
 end
 return out
@@ -263,10 +264,18 @@ if #claimed < batch then
   for _, s in ipairs(redis.call('SPOP', KEYS[1], batch - #claimed)) do table.insert(claimed, s) end
 end
 local out = {redis.call('GET', KEYS[4]) or '0'}
-for _, s in ipairs(claimed) do
-  redis.call('ZADD', KEYS[2], now, s)
-  table.insert(out, s)
-  table.insert(out, redis.call('HGET', KEYS[3], s) or '')
+if #claimed == 0 then return out end
+-- one variadic call each rather than two per service: Redis runs nothing else meanwhile, pulses included
+local lease = {}
+for i, s in ipairs(claimed) do
+  lease[2 * i - 1] = now
+  lease[2 * i] = s
+end
+redis.call('ZADD', KEYS[2], unpack(lease))
+local records = redis.call('HMGET', KEYS[3], unpack(claimed))
+for i, s in ipairs(claimed) do
+  out[2 * i] = s
+  out[2 * i + 1] = records[i] or ''
 end
 return out
 `);
@@ -274,8 +283,11 @@ return out
 /** KEYS draining; ARGV nowMs claimedAtMs service... Forgets the claims once written, unless re-claimed since. */
 export const ACK_DIRTY = script(`
 local at = tonumber(ARGV[2]) / 1000
-for i = 3, #ARGV do
-  if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[i])) == at then redis.call('ZREM', KEYS[1], ARGV[i]) end
+local scores = redis.call('ZMSCORE', KEYS[1], unpack(ARGV, 3))
+local done = {}
+for i = 1, #ARGV - 2 do
+  if tonumber(scores[i]) == at then table.insert(done, ARGV[i + 2]) end
 end
+if #done > 0 then redis.call('ZREM', KEYS[1], unpack(done)) end
 return 1
 `);

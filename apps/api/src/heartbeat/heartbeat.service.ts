@@ -43,13 +43,13 @@ export class HeartbeatService {
     if (outcome.kind === 'limit') {
       throw new HintedError(400, `service limit reached (max ${this.env.heartbeatMaxServices})`);
     }
-    const { record, previous } = outcome;
+    const { record, recovered } = outcome;
     if (input.host !== undefined) {
       await this.hosts.linkService(record.service, input.host);
     }
     // A dead service pulsed again: the script claimed the recovery atomically; it is forgotten once queued, and
     // re-driven by a sweeper when this process dies first (§6.2 step 2).
-    const recoveries: Recovery[] = previous?.alerted ? [{ record, death: previous.deadAt ?? previous.expected }] : [];
+    const recoveries: Recovery[] = recovered ? [{ record, death: recovered.deadAt ?? recovered.expected }] : [];
     const history = this.history(record, 'pulse', record.last);
     // The row itself reaches PostgreSQL through the dirty mark the pulse left (HeartbeatRowsDrain); only a
     // recovery's event and alert, and history rows, need the persistence queue before the answer.

@@ -20,7 +20,8 @@ import {
   STARTUP_GRACE,
 } from './heartbeat.scripts';
 
-export type PulseOutcome = { kind: 'limit' } | { kind: 'ok'; record: LiveRecord; previous: LiveRecord | null };
+/** `recovered`: the record before the pulse when the pulse ended a death, else null. */
+export type PulseOutcome = { kind: 'limit' } | { kind: 'ok'; record: LiveRecord; recovered: LiveRecord | null };
 
 export interface PulseFields {
   service: string;
@@ -97,8 +98,8 @@ export class HeartbeatStore {
       if (reply[i * 3] === 'limit') {
         return { kind: 'limit' };
       }
-      const previous = reply[i * 3 + 2];
-      return { kind: 'ok', record: decode(reply[i * 3 + 1]), previous: previous ? decode(previous) : null };
+      const recovered = reply[i * 3 + 2];
+      return { kind: 'ok', record: decode(reply[i * 3 + 1]), recovered: recovered ? decode(recovered) : null };
     });
   }
 
