@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-require('reflect-metadata');
 const { SamplerThread } = require('../dist/apps/agent/src/sampler-thread.js');
 const { loadAgentConfig } = require('../dist/apps/agent/src/config/env.js');
 
@@ -142,5 +141,5 @@ if (JSON_OUT) {
   };
   console.log(`AGENTCYCLE ${JSON.stringify(result)}`);
 }
-await sampler.onModuleDestroy();
+await sampler.stop();
 process.exit(0);

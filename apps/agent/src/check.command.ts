@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { AgentEnv } from './config/env';
 import { requireUplink } from './config/uplink';
 import { AGENT_VERSION } from './once.command';
@@ -17,7 +16,6 @@ export interface CheckOutcome {
  * so a check on a host where the service is not running yet leaves no presence service behind to alert; a
  * running agent whose connection the check replaced re-arms its presence with its next hello and ingest.
  */
-@Injectable()
 export class CheckCommand {
   constructor(
     private readonly env: AgentEnv,

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AgentModule } from './agent.module';
 import { AgentEnvError, loadAgentConfig, processEnv } from './config/env';
 import { CheckCommand } from './check.command';
+import { setLogLevels } from './log';
 import { OnceCommand } from './once.command';
 import { RunCommand } from './run.command';
-import { StderrLogger } from './stderr-logger';
+import { SamplerThread } from './sampler-thread';
 
 const USAGE = [
   'usage: watchtower-agent [run] [--config <file>]        collect and send to the server until stopped',
@@ -56,29 +54,24 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const env = loadAgentConfig({ env: processEnv(), configFile: args.configFile });
-  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(env), {
-    logger: new StderrLogger({
-      logLevels: command === 'run' ? ['log', 'warn', 'error'] : ['warn', 'error'],
-      // the journal stores escape codes verbatim
-      colors: process.stderr.isTTY === true,
-    }),
-    abortOnError: false,
-  });
+  setLogLevels(command === 'run' ? ['log', 'warn', 'error'] : ['warn', 'error']);
+  // Plain constructors, no Nest context: the agent's whole object graph is these four objects (log.ts says why)
+  const sampler = new SamplerThread(env);
   try {
     switch (command) {
       case 'once':
-        process.stdout.write(`${await app.get(OnceCommand).run()}\n`);
+        process.stdout.write(`${await new OnceCommand(sampler).run()}\n`);
         return 0;
       case 'check': {
-        const { ok, line } = await app.get(CheckCommand).run();
+        const { ok, line } = await new CheckCommand(env, sampler).run();
         (ok ? process.stdout : process.stderr).write(`${ok ? line : `check failed: ${line}`}\n`);
         return ok ? 0 : 1;
       }
       default:
-        return await app.get(RunCommand).run();
+        return await new RunCommand(env, sampler).run();
     }
   } finally {
-    await app.close();
+    await sampler.stop();
   }
 }
 

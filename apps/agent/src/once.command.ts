@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { releaseVersion } from '@lib/release';
 import { IngestRequest, serializeIngestRequest } from '@lib/wire-format';
 import { SamplerThread } from './sampler-thread';
@@ -8,7 +7,6 @@ export const AGENT_VERSION = `watchtower-agent/${releaseVersion()}`;
 const PRIMING_MS = 1000;
 
 /** `once --json`: one IngestRequest for this machine, as the agent would send it. */
-@Injectable()
 export class OnceCommand {
   constructor(private readonly sampler: SamplerThread) {}
 

@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { AgentHealth, serializeSnapshot } from '@lib/wire-format';
 import { AgentEnv, AgentEnvError } from './config/env';
 import { requireUplink } from './config/uplink';
+import { agentLogger } from './log';
 import { AGENT_VERSION } from './once.command';
 import { SamplerThread } from './sampler-thread';
 import { SendQueue } from './send-queue';
@@ -20,9 +20,8 @@ const PRIMING_MS = 1000;
  * `run` (the default command): collection on its own timer into the bounded queue, the WebSocket uplink
  * draining it, and a clean stop on SIGTERM/SIGINT. Resolves with the process's exit status.
  */
-@Injectable()
 export class RunCommand {
-  private readonly logger = new Logger('Agent');
+  private readonly logger = agentLogger('Agent');
   private timer: NodeJS.Timeout | null = null;
   /** The env's values until the server sends its own. */
   private readonly live: LiveSettings;

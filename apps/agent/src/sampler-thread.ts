@@ -1,17 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { SamplerThread as CollectionThread } from '@lib/collectors';
 import { AgentEnv } from './config/env';
+import { agentLogger } from './log';
+
+const logger = agentLogger('Sampler');
 
 /** The agent's collection thread (the Sampler of `libs/collectors`, shared with the API's embedded mode). */
-@Injectable()
-export class SamplerThread extends CollectionThread implements OnModuleDestroy {
-  private static readonly logger = new Logger('Sampler');
-
+export class SamplerThread extends CollectionThread {
   constructor(env: AgentEnv) {
-    super(env, (line) => SamplerThread.logger.warn(line));
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.stop();
+    super(env, (line) => logger.warn(line));
   }
 }

@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { AgentHealth, HostInfo } from '@lib/wire-format';
 import { Backoff, RECONNECT_BACKOFF } from './backoff';
+import { agentLogger } from './log';
 import { SendQueue, QueuedSnapshot } from './send-queue';
 import {
   byeMessage,
@@ -44,7 +44,7 @@ type State = 'connecting' | 'hello' | 'ready' | 'waiting' | 'stopped';
  * sending is scheduled with setImmediate so a large batch is never built inside the socket's read callback.
  */
 export class Uplink {
-  private readonly logger = new Logger('Uplink');
+  private readonly logger = agentLogger('Uplink');
   private readonly backoff: Backoff;
   /** Steps after a retryable `error` for a batch, so a struggling server is not hammered on a live socket. */
   private readonly retryBackoff: Backoff;

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { setLogLevels } from '../src/log';
 import { HostInfo } from '@lib/wire-format';
 import { SendQueue } from '../src/send-queue';
 import { Uplink } from '../src/uplink.service';
@@ -52,7 +52,7 @@ describe(Uplink.name, () => {
     uplink.wake();
   };
 
-  beforeAll(() => Logger.overrideLogger(['error']));
+  beforeAll(() => setLogLevels(['error']));
   beforeEach(async () => {
     gateway = await FakeGateway.start();
     [fatal, settings, reportNow] = [[], [], 0];
