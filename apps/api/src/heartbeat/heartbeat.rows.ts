@@ -69,7 +69,7 @@ export class HeartbeatRowsDrain implements OnApplicationBootstrap, OnApplication
       return 0;
     }
     const deletes = claim.deleted.map((service) => ({ service, version: claim.version }));
-    await this.rows.copy(`[${claim.records.join(',')}]`, deletes);
+    await this.rows.copy(claim.records, deletes);
     await evalScript(this.redis, ACK_DIRTY, [this.keys.draining], [this.clock.nowMs(), claim.atMs, ...services]);
     publishCommitted(this.redis, this.env.redisPrefix, heartbeatsNotice(services));
     return services.length;

@@ -19,25 +19,25 @@ export const committedChannel = (redisPrefix: string): string => `${redisPrefix}
 /** The notice of a batch, or null when it changed nothing anyone shows. */
 export function committedNotice(batch: PersistenceItem): CommittedNotice | null {
   const { heartbeats = [], deletes = [], history = [], hosts: hostRows = [], snapshots = [], events = [] } = batch;
-  const services = new Set([...heartbeats, ...deletes, ...history].map((row) => row.service));
-  const hosts = new Set([...hostRows.map((host) => host.id), ...snapshots.map((row) => row.hostId)]);
-  if (services.size === 0 && hosts.size === 0 && events.length === 0) {
-    return null;
-  }
-  return {
-    heartbeats: services.size > MAX_NAMED_SERVICES ? null : [...services],
-    events: events.length,
-    hosts: [...hosts],
-  };
+  return notice(
+    [...heartbeats, ...deletes, ...history].map((row) => row.service),
+    events.length,
+    [...hostRows.map((host) => host.id), ...snapshots.map((row) => row.hostId)],
+  );
 }
 
 /** The notice of heartbeat rows alone (the drain of dirty marks). */
 export function heartbeatsNotice(services: string[]): CommittedNotice | null {
-  const named = new Set(services);
-  if (named.size === 0) {
+  return notice(services, 0, []);
+}
+
+function notice(serviceNames: string[], events: number, hostIds: string[]): CommittedNotice | null {
+  const services = new Set(serviceNames);
+  const hosts = new Set(hostIds);
+  if (services.size === 0 && hosts.size === 0 && events === 0) {
     return null;
   }
-  return { heartbeats: named.size > MAX_NAMED_SERVICES ? null : [...named], events: 0, hosts: [] };
+  return { heartbeats: services.size > MAX_NAMED_SERVICES ? null : [...services], events, hosts: [...hosts] };
 }
 
 /** Best effort: a notice lost while Redis blips only delays a console's refresh until the next one. */

@@ -169,16 +169,19 @@ export class HeartbeatsRepository {
   }
 
   /**
-   * The drain's copy of changed live records (HeartbeatRowsDrain): `records` is a JSON array of raw live records.
-   * Without deletes it is one statement, so no transaction round trips.
+   * The drain's copy of changed live records (HeartbeatRowsDrain): `records` are raw live records, each the JSON
+   * Redis holds. With only upserts or only deletes it is one statement, so no transaction round trips.
    */
-  async copy(records: string, deletes: HeartbeatDeleteRow[]): Promise<void> {
-    if (deletes.length === 0) {
-      await this.upsertJson(records);
+  async copy(records: string[], deletes: HeartbeatDeleteRow[]): Promise<void> {
+    const upsert = async (tx?: EntityManager): Promise<void> =>
+      records.length > 0 ? this.upsertJson(`[${records.join(',')}]`, tx) : undefined;
+    if (deletes.length === 0 || records.length === 0) {
+      await upsert();
+      await this.delete(deletes);
       return;
     }
     await this.heartbeats.manager.transaction(async (tx) => {
-      await this.upsertJson(records, tx);
+      await upsert(tx);
       await this.delete(deletes, tx);
     });
   }

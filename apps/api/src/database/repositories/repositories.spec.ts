@@ -149,9 +149,9 @@ describe('repositories', () => {
         JSON.stringify({ ...row('live', version, { nextIn }), repeatEvery: undefined, deadAt: undefined });
       const mine = async (): Promise<HeartbeatRow[]> =>
         (await heartbeats.all()).filter((r) => ['live', 'doomed'].includes(r.service));
-      await heartbeats.copy(`[${live(3, 90)},${live(2, 45)}]`, [{ service: 'doomed', version: 2 }]);
+      await heartbeats.copy([live(3, 90), live(2, 45)], [{ service: 'doomed', version: 2 }]);
       expect(await mine()).toEqual([row('live', 3, { nextIn: 90 })]);
-      await heartbeats.copy(`[${live(2, 45)}]`, []);
+      await heartbeats.copy([live(2, 45)], []);
       expect(await mine()).toEqual([row('live', 3, { nextIn: 90 })]);
     });
 
