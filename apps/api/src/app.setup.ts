@@ -6,6 +6,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import helmet from '@fastify/helmet';
 import { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AlertsProcessor } from './alerts/alerts.processor';
 import { AppModule } from './app.module';
@@ -47,7 +48,7 @@ export function createAdapter(env: Env): FastifyAdapter {
     // never `true`: only the configured proxies' X-Forwarded-For entries count (client-address.ts)
     trustProxy: env.trustProxy === false ? false : trustFunction(env.trustProxy),
     // Requests carry their id into `internal error (ref <id>)` and the log line behind it.
-    genReqId: () => Math.random().toString(36).slice(2, 12),
+    genReqId: requestIds(),
     forceCloseConnections: 'idle',
     // Services are up to 255 characters (§3.8), 12 once URL-encoded when each is a 4-byte UTF-8 character
     routerOptions: { maxParamLength: MAX_SERVICE * 12 },
@@ -55,6 +56,16 @@ export function createAdapter(env: Env): FastifyAdapter {
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
   });
+}
+
+/**
+ * A random part per process and a counter: unique within the process and distinct across processes, and cheaper
+ * than a random string per request (Math.random().toString(36) was 0.5 % of a pulse's time).
+ */
+function requestIds(): () => string {
+  const base = randomBytes(4).toString('hex');
+  let count = 0;
+  return () => `${base}${(++count).toString(36)}`;
 }
 
 /** Creates and configures the API: main.ts and the tests both boot through here, so tests run what users run. */

@@ -61,6 +61,20 @@ export class AuthThrottle {
   }
 
   /**
+   * True when `matches` lets the request through and no Redis read is due for the decision: the throttle is off, or
+   * the address's count was read within the last second and is under the limit. False says only "ask `admit`",
+   * which decides again from the start; nothing is counted here, so a failure is spent exactly once, there.
+   */
+  admitsAtOnce(address: string, matches: () => boolean): boolean {
+    const limit = this.env.authFailuresPerMinute;
+    if (limit === 0) {
+      return matches();
+    }
+    const known = this.windows.get(this.window(address).key);
+    return known !== undefined && Date.now() - known.at < CACHE_MS && known.count < limit && matches();
+  }
+
+  /**
    * `attempt` for the envelope's doors (the edge hooks, the console's login): a block is 429 with Retry-After, a
    * refusal 403 with `hint`; it returns only when `matches` let the request through.
    */

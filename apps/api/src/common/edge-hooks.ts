@@ -35,30 +35,44 @@ export class EdgeHooks {
   }
 
   install(fastify: FastifyInstance): void {
-    fastify.addHook('onRequest', async (request, reply) => this.check(request, reply));
+    // callback style: a right password is decided without a promise, and this runs before every request
+    fastify.addHook('onRequest', (request, reply, done) => {
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.check(request, reply);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      if (pending === undefined) {
+        done();
+      } else {
+        pending.then(() => done(), done);
+      }
+    });
   }
 
-  private async check(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** Undefined when the request may go on at once, else the check still under way (it rejects to refuse). */
+  private check(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     const config = request.routeOptions.config as Partial<RouteAuth> | undefined;
     if (!config?.auth || request.method === 'OPTIONS') {
-      return;
+      return undefined;
     }
     const header = request.headers.password;
     if (config.auth === 'password-or-redirect' && header === undefined) {
-      await reply.redirect('/gui', 302);
-      return;
+      return redirect(reply);
     }
     const cookie = header === undefined ? sessionCookie(request) : undefined;
     if (cookie !== undefined) {
-      await this.checkSession(request, cookie);
-      return;
+      return this.checkSession(request, cookie);
     }
     const expected = config.auth === 'admin' ? this.expectedAdmin : this.expected;
-    await this.throttle.admit(
-      request.ip,
-      () => header !== undefined && !Array.isArray(header) && passwordMatches(header, expected),
-      header === undefined ? 'missing password' : 'bad password',
-    );
+    const matches = (): boolean => header !== undefined && !Array.isArray(header) && passwordMatches(header, expected);
+    const address = request.ip;
+    if (header !== undefined && this.throttle.admitsAtOnce(address, matches)) {
+      return undefined;
+    }
+    return this.throttle.admit(address, matches, header === undefined ? 'missing password' : 'bad password');
   }
 
   /**
@@ -75,4 +89,8 @@ export class EdgeHooks {
       throw new HintedError(403, 'cross-origin request refused');
     }
   }
+}
+
+async function redirect(reply: FastifyReply): Promise<void> {
+  await reply.redirect('/gui', 302);
 }

@@ -19,10 +19,15 @@ export function serializeEnvelope(value: unknown): string {
   }
   // JSON.stringify already escapes quotes, backslashes, C0 controls and lone surrogates (lowercase hex);
   // only DEL and above are left, and they can only occur inside string literals.
-  return json.replace(NOT_ASCII, escapeUnit) + '\n';
+  return toAscii(json) + '\n';
 }
 
 const NOT_ASCII = /[\u007f-\uffff]/g;
+
+/** JSON text with every unit from DEL up as `\uXXXX` (lowercase hex), the envelope's escaping. */
+export function toAscii(json: string): string {
+  return json.replace(NOT_ASCII, escapeUnit);
+}
 
 function escapeUnit(unit: string): string {
   return '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0');

@@ -177,13 +177,6 @@ function clampEpoch(epoch: number): number {
 }
 
 @Injectable()
-export class EventPipe implements PipeTransform<Record<string, unknown> | undefined, EventInput> {
-  transform(body: Record<string, unknown> | undefined): EventInput {
-    return parseEvent(body ?? {});
-  }
-}
-
-@Injectable()
 export class EventsQueryPipe implements PipeTransform<Record<string, unknown>, EventsFilter> {
   constructor(
     private readonly env: Env,

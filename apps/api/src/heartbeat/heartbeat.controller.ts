@@ -1,25 +1,37 @@
-import { Body, Controller, HttpCode, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Injectable, OnModuleInit, Param, Query, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { FastifyReply } from 'fastify';
+import { FastifyInstance, FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { PASSWORD, PASSWORD_OR_REDIRECT } from '../common/edge-hooks';
 import { isHumanDates } from '../common/fields';
-import { CancelPipe, ListQuery, ListQueryPipe, PulseInput, PulsePipe } from './heartbeat.dto';
+import { hotPost } from '../common/hot-route';
+import { CancelPipe, ListQuery, ListQueryPipe, parsePulse } from './heartbeat.dto';
 import { HeartbeatService } from './heartbeat.service';
-import { HeartbeatView } from './heartbeat.record';
+import { HeartbeatView, pulseAnswer } from './heartbeat.record';
+
+/** `POST /` and `POST /heartbeat` (§5.2), the hottest route there is: on Fastify itself (hot-route.ts). */
+@Injectable()
+export class PulseRoute implements OnModuleInit {
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    private readonly heartbeats: HeartbeatService,
+  ) {}
+
+  // Nest registers its own routes before onModuleInit and Fastify takes routes until it listens
+  onModuleInit(): void {
+    const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
+    hotPost(fastify, ['/heartbeat', '/'], PASSWORD, async (body) =>
+      pulseAnswer(await this.heartbeats.pulse(parsePulse(body))),
+    );
+  }
+}
 
 // Success is always 200, never 201: the Python client raises on anything else (§3.6).
 // Every path is spelled in full: these routes sit at the listener root (watchtower-protocol.md §2).
 @Controller()
 export class HeartbeatController {
   constructor(private readonly heartbeats: HeartbeatService) {}
-
-  @Post(['heartbeat', ''])
-  @HttpCode(200)
-  @RouteConfig(PASSWORD)
-  async pulse(@Body(PulsePipe) input: PulseInput): Promise<{ action: 'pulse'; heartBeat: HeartbeatView }> {
-    return { action: 'pulse', heartBeat: await this.heartbeats.pulse(input) };
-  }
 
   @Delete(['heartbeat', ''])
   @RouteConfig(PASSWORD)

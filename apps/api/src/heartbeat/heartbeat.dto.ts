@@ -71,14 +71,7 @@ export function parseServiceOnly(body: Record<string, unknown>): string {
   return toService(rawService);
 }
 
-/** Validation once, at the edge: the spec's ordered checks and hints (§5.2, §5.3). */
-@Injectable()
-export class PulsePipe implements PipeTransform<Record<string, unknown> | undefined, PulseInput> {
-  transform(body: Record<string, unknown> | undefined): PulseInput {
-    return parsePulse(body ?? {});
-  }
-}
-
+/** Validation once, at the edge: the spec's ordered checks and hints (§5.3; §5.2 in PulseRoute). */
 @Injectable()
 export class CancelPipe implements PipeTransform<Record<string, unknown> | undefined, string> {
   transform(body: Record<string, unknown> | undefined): string {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { HostsModule } from '../hosts/hosts.module';
-import { HeartbeatController } from './heartbeat.controller';
+import { HeartbeatController, PulseRoute } from './heartbeat.controller';
 import { HeartbeatService } from './heartbeat.service';
 import { HeartbeatStore } from './heartbeat.store';
 import { HeartbeatRowsDrain } from './heartbeat.rows';
@@ -10,7 +10,7 @@ import { HeartbeatSweeper } from './heartbeat.sweeper';
 @Module({
   imports: [AlertsModule, HostsModule],
   controllers: [HeartbeatController],
-  providers: [HeartbeatService, HeartbeatStore],
+  providers: [HeartbeatService, HeartbeatStore, PulseRoute],
   exports: [HeartbeatService],
 })
 export class HeartbeatModule {}

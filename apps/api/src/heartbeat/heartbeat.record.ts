@@ -1,4 +1,5 @@
 import { formatHuman } from '../common/display-dates';
+import { toAscii } from '../common/envelope';
 import { HeartbeatRow } from '../database/repositories';
 
 // The three shapes of a heartbeat record and the only mappers between them: the live record in Redis, the
@@ -65,4 +66,20 @@ export function fromRow(row: HeartbeatRow): LiveRecord {
     ...(repeatEvery === null ? {} : { repeatEvery }),
     ...(deadAt === null ? {} : { deadAt }),
   };
+}
+
+/**
+ * `serializeEnvelope({ action: 'pulse', heartBeat: view, result: 200 })` written out for the one shape a pulse
+ * answers with: the same bytes (keys in code-point order, ASCII only; a property test holds the two together),
+ * without sorting a copy of every answer.
+ */
+export function pulseAnswer(view: HeartbeatView): string {
+  const repeat = view.repeatEvery === undefined ? '' : `,"repeatEvery":${JSON.stringify(view.repeatEvery)}`;
+  const json =
+    `{"action":"pulse","heartBeat":{"alertTarget":${JSON.stringify(view.alertTarget)}` +
+    `,"alertType":${JSON.stringify(view.alertType)},"alerted":${JSON.stringify(view.alerted)}` +
+    `,"cancelled":${JSON.stringify(view.cancelled)},"expected":${JSON.stringify(view.expected)}` +
+    `,"last":${JSON.stringify(view.last)},"nextIn":${JSON.stringify(view.nextIn)}${repeat}` +
+    `,"service":${JSON.stringify(view.service)}},"result":200}`;
+  return toAscii(json) + '\n';
 }
