@@ -41,7 +41,7 @@ export class FactsService {
   async raise(
     facts: readonly Fact[],
     alongside: Omit<PersistenceItem, 'events'> = {},
-    options: { backpressure?: boolean } = {},
+    options: { backpressure?: boolean; linger?: boolean } = {},
   ): Promise<void> {
     const events = facts.flatMap(({ key, service, date, texts, event = {} }) =>
       event === null

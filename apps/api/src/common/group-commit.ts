@@ -1,6 +1,14 @@
+/** `lingerMs`: how long the first item of a batch waits for others; without it, until the end of its turn. */
+export interface GroupCommitLimits<T> {
+  maxItems: number;
+  maxBytes: number;
+  sizeOf: (item: T) => number;
+  lingerMs?: number;
+}
+
 /**
- * Batches items pushed in the same event-loop turn into one flush, and settles every push with the
- * outcome of its flush: the flush's result at the item's index, or its error. This is how one BullMQ job
+ * Batches items pushed in the same event-loop turn (or within `lingerMs`) into one flush, and settles every push
+ * with the outcome of its flush: the flush's result at the item's index, or its error. This is how one BullMQ job
  * carries many events or transitions, and one script call many pulses: at our target rates one queue write
  * or one Redis round trip per request would cap throughput (../shared/NOTES.md).
  */
@@ -8,10 +16,11 @@ export class GroupCommit<T, R = void> {
   private pending: { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
   private pendingBytes = 0;
   private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[] | void>,
-    private readonly limits: { maxItems: number; maxBytes: number; sizeOf: (item: T) => number },
+    private readonly limits: GroupCommitLimits<T>,
   ) {}
 
   async push(item: T): Promise<R> {
@@ -22,13 +31,20 @@ export class GroupCommit<T, R = void> {
         this.drain();
       } else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.drain());
+        if (this.limits.lingerMs) {
+          this.timer = setTimeout(() => this.drain(), this.limits.lingerMs);
+        } else {
+          setImmediate(() => this.drain());
+        }
       }
     });
   }
 
   private drain(): void {
     this.scheduled = false;
+    // a batch that filled up before its linger ended: the next batch starts a linger of its own
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;

@@ -51,17 +51,21 @@ export class IngestService {
     _connection: { protocol: 'ws' | 'wss' },
   ): Promise<{ hostId: string; settings: AgentSettings }> {
     const host = hello.host;
-    await this.persistence.record({
-      hosts: [
-        toHostRow(host, {
-          agentId: agent.id,
-          agentVersion: hello.agent_version,
-          embedded: false,
-          seenAt: this.clock.seconds(),
-          newestMicros: null,
-        }),
-      ],
-    });
+    await this.persistence.record(
+      {
+        hosts: [
+          toHostRow(host, {
+            agentId: agent.id,
+            agentVersion: hello.agent_version,
+            embedded: false,
+            seenAt: this.clock.seconds(),
+            newestMicros: null,
+          }),
+        ],
+      },
+      // with the snapshots' host rows, so the two never reorder
+      { linger: true },
+    );
     await this.presence.refresh(agent, host.hostname);
     return { hostId: host.host_id, settings: this.presence.settingsOf(agent) };
   }
@@ -96,8 +100,9 @@ export class IngestService {
       seenAt: this.clock.seconds(),
       newestMicros: rows.length === 0 ? null : Math.max(...rows.map((r) => r.micros)),
     });
-    // events, host and snapshots in one persistence item, then the critical alerts
-    await this.facts.raise(facts, { hosts: [hostRow], snapshots: rows });
+    // events, host and snapshots in one persistence item, then the critical alerts; an agent's ack may wait a
+    // little for other agents' snapshots to share the job (persistence.service.ts, LINGER_MS)
+    await this.facts.raise(facts, { hosts: [hostRow], snapshots: rows }, { linger: true });
     if (source.agent) {
       await this.presence.refresh(source.agent, host.hostname);
     }
