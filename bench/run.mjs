@@ -41,8 +41,9 @@ const SCENARIOS = [
   listEvents,
   listHeartbeats,
   deadlines,
-  agents,
+  // before agents: right after them, the real agent's collectors would parse the 10,000 sockets still closing
   agentCost,
+  agents,
   validation,
   deadlineChoice,
 ];
