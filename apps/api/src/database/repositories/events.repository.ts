@@ -96,9 +96,11 @@ export class EventsRepository {
    */
   async list(query: EventsListQuery): Promise<ListedEvent[]> {
     const rows =
-      (query.servicePattern === undefined || query.serviceExact !== undefined) && query.messagePattern === undefined
-        ? await this.listQuery(this.searches, query).getRawMany<RawListed>()
-        : await this.listUnderTimeout(query);
+      query.serviceExact !== undefined && query.messagePattern === undefined
+        ? await this.listExact(query, query.serviceExact)
+        : query.servicePattern === undefined && query.messagePattern === undefined
+          ? await this.listQuery(this.searches, query).getRawMany<RawListed>()
+          : await this.listUnderTimeout(query);
     return rows.map(({ id, epoch, level, service, message, alert, running }) => ({
       id,
       date: Number(epoch),
@@ -125,6 +127,25 @@ export class EventsRepository {
   async deleteOlderThan(cutoff: Date): Promise<number> {
     const result = await this.events.delete({ date: LessThan(cutoff) });
     return result.affected ?? 0;
+  }
+
+  /** `^literal$`: its stored names (`~*` on each name, not on every row), then their rows by index. */
+  private async listExact(query: EventsListQuery, literal: string): Promise<RawListed[]> {
+    const rows = await this.searches.query<{ name: string; lowered: string; matches: boolean }[]>(
+      `SELECT name, lower(name) AS lowered, name ~* $1 AS matches FROM event_services WHERE lower(name) = lower($2)`,
+      [query.servicePattern ?? '', literal],
+    );
+    const matching = rows.filter((row) => row.matches);
+    if (matching.length === 0) {
+      return [];
+    }
+    const names = matching.map((row) => row.name);
+    const services = {
+      names,
+      lowered: [...new Set(matching.map((row) => row.lowered))],
+      exactCase: rows.length > names.length,
+    };
+    return this.listQuery(this.searches, query, services).getRawMany<RawListed>();
   }
 
   private async listUnderTimeout(query: EventsListQuery): Promise<RawListed[]> {
@@ -240,15 +261,9 @@ export class EventsRepository {
     if (query.level !== undefined) {
       builder.andWhere('events.level >= :level', { level: query.level });
     }
-    if (query.serviceExact !== undefined) {
-      builder.andWhere('lower(events.service) = lower(:serviceExact)', { serviceExact: query.serviceExact });
-      // on the rows the index found: a name whose lower() is the literal's yet which ~* does not match (the Kelvin
-      // sign lowers to 'k') stays out, as it would under the regex
-      if (query.servicePattern !== undefined) {
-        builder.andWhere('events.service ~* :servicePattern', { servicePattern: query.servicePattern });
-      }
-    } else if (services !== undefined) {
+    if (services !== undefined) {
       // the caller names the lowered form the index finds; a case variant the pattern did not match is left out
+      // (for `^literal$` too: the Kelvin sign lowers to 'k', yet `~*` does not match it)
       if (services.exactCase) {
         builder.andWhere('events.service = ANY(:services)', { services: services.names });
       }
