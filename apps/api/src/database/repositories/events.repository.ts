@@ -4,6 +4,7 @@ import { DataSource, EntityManager, LessThan, ObjectLiteral, Repository, SelectQ
 import { HintedError } from '../../common/hinted-error';
 import { Event } from '../entities';
 import { SEARCH_DATA_SOURCE } from '../search-data-source';
+import { namesEqualTo, namesMatching, ServiceNames } from './event-service-names';
 
 /** An event as the `persistence` queue carries it: times are epoch seconds; `uid` makes a rewrite a no-op. */
 export interface EventRow {
@@ -47,11 +48,6 @@ const ROW_SIZE = `(${ROW_BYTES} + octet_length(events.service) + octet_length(ev
 
 /** Regex filters run inside PostgreSQL under this budget. */
 const REGEX_TIMEOUT_MS = 2000;
-/**
- * A service pattern matching at most this many distinct names reads their events through the lower(service) index;
- * a wider one runs the regex over the window's rows, as it always could.
- */
-const MAX_MATCHED_SERVICES = 1000;
 const QUERY_CANCELED = '57014';
 
 /** The only reader and writer of `events`. */
@@ -129,31 +125,17 @@ export class EventsRepository {
     return result.affected ?? 0;
   }
 
-  /** `^literal$`: its stored names (`~*` on each name, not on every row), then their rows by index. */
+  /** `^literal$`: its stored names first (`~*` on each name, not on every row), then their rows by index. */
   private async listExact(query: EventsListQuery, literal: string): Promise<RawListed[]> {
-    const rows = await this.searches.query<{ name: string; lowered: string; matches: boolean }[]>(
-      `SELECT name, lower(name) AS lowered, name ~* $1 AS matches FROM event_services WHERE lower(name) = lower($2)`,
-      [query.servicePattern ?? '', literal],
-    );
-    const matching = rows.filter((row) => row.matches);
-    if (matching.length === 0) {
-      return [];
-    }
-    const names = matching.map((row) => row.name);
-    const services = {
-      names,
-      lowered: [...new Set(matching.map((row) => row.lowered))],
-      exactCase: rows.length > names.length,
-    };
-    return this.listQuery(this.searches, query, services).getRawMany<RawListed>();
+    const services = await namesEqualTo(this.searches, literal, query.servicePattern ?? '');
+    return services.names.length === 0 ? [] : this.listQuery(this.searches, query, services).getRawMany<RawListed>();
   }
 
   private async listUnderTimeout(query: EventsListQuery): Promise<RawListed[]> {
     try {
       return await this.searches.transaction(async (tx) => {
         await tx.query(`SET LOCAL statement_timeout = ${REGEX_TIMEOUT_MS}`);
-        const services =
-          query.servicePattern === undefined ? undefined : await this.matchServices(tx, query.servicePattern);
+        const services = query.servicePattern === undefined ? undefined : await namesMatching(tx, query.servicePattern);
         if (services?.names.length === 0) {
           return [];
         }
@@ -165,30 +147,6 @@ export class EventsRepository {
       }
       throw error;
     }
-  }
-
-  /**
-   * The distinct service names the pattern matches (the same `~*` the rows would get) and their lower() forms, which
-   * the index holds; undefined when too many match.
-   */
-  private async matchServices(tx: EntityManager, pattern: string): Promise<ServiceNames | undefined> {
-    // `variants`: every stored name sharing a lower() form with a match; more than the matches means some case
-    // variant did not match, and the rows must then be checked against the exact names too
-    const rows = await tx.query<{ name: string; lowered: string; variants: string }[]>(
-      `WITH matched AS (SELECT name FROM event_services WHERE name ~* $1 LIMIT $2)
-       SELECT name, lower(name) AS lowered,
-              (SELECT count(*) FROM event_services WHERE lower(name) IN (SELECT lower(name) FROM matched)) AS variants
-         FROM matched`,
-      [pattern, MAX_MATCHED_SERVICES + 1],
-    );
-    if (rows.length > MAX_MATCHED_SERVICES) {
-      return undefined;
-    }
-    return {
-      names: rows.map((row) => row.name),
-      lowered: [...new Set(rows.map((row) => row.lowered))],
-      exactCase: rows.length > 0 && Number(rows[0].variants) > rows.length,
-    };
   }
 
   /**
@@ -285,13 +243,6 @@ export class EventsRepository {
       .addOrderBy('events.id', 'DESC')
       .limit(query.limit + 1);
   }
-}
-
-interface ServiceNames {
-  names: string[];
-  lowered: string[];
-  /** Some stored name shares a lower() form with a match without matching: rows need the exact-name check. */
-  exactCase: boolean;
 }
 
 interface RawListed {
