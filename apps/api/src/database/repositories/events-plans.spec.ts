@@ -94,6 +94,7 @@ async function page50Cursor(events: EventsRepository): Promise<{ date: number; i
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Index Name'?: string;
   Plans?: PlanNode[];
 }
 
@@ -205,5 +206,30 @@ describe('events listing plans (issue 12)', () => {
 
   it('compares a full page, so the brute-force check cannot pass on a short answer', async () => {
     expect(await events.list(base)).toHaveLength(LIMIT + 1);
+  });
+
+  it("reads an alert's recent events through the lower(service) index, the same rows as a scan", async () => {
+    captured = [];
+    const [recent, other] = await Promise.all([events.recent(svc(1), 5), events.recent(svc(7), 3)]);
+    const sent = captured;
+    captured = undefined;
+    expect({ statements: sent.length, rows: [recent.length, other.length] }).toEqual({ statements: 1, rows: [5, 3] });
+    const [{ query: sql, parameters }] = sent;
+    const [{ 'QUERY PLAN': plan }] = await source.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }[]>(
+      `EXPLAIN (FORMAT JSON) ${sql}`,
+      parameters,
+    );
+    // a plain or a bitmap index scan, as the table's size makes it, but one index: the btree, not the trigrams too
+    const read = nodes(plan[0].Plan).filter((node) => node['Relation Name'] === 'events' || node['Index Name']);
+    expect(read.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    expect([...new Set(read.map((node) => node['Index Name']).filter(Boolean))]).toEqual([
+      'events_service_lower_date_id',
+    ]);
+    const scanned = await source.query<{ epoch: string; level: number; message: string }[]>(
+      `SELECT extract(epoch FROM date)::bigint AS epoch, level, message FROM events
+        WHERE service = $1 ORDER BY date DESC, id DESC LIMIT 5`,
+      [svc(1)],
+    );
+    expect(recent).toEqual(scanned.map((row) => ({ date: Number(row.epoch), level: row.level, message: row.message })));
   });
 });

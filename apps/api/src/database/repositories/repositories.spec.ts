@@ -96,6 +96,36 @@ describe('repositories', () => {
       ]);
     });
 
+    it('answers reads of one turn from one statement, each with its own service, count and case', async () => {
+      // dated past the listings' window (to: 1000), so the other tests' rows stay as they expect
+      await events.insert([
+        event('r1', 2001, 'Ctx'),
+        event('r2', 2002, 'ctx', 2),
+        event('r3', 2003, 'ctx'),
+        event('r4', 2004, 'other-ctx'),
+      ]);
+      // calls through: only counts the statements
+      const spy = jest.spyOn(source.manager, 'query');
+      try {
+        const [lower, upper, one, none] = await Promise.all([
+          events.recent('ctx', 5),
+          events.recent('Ctx', 5),
+          events.recent('other-ctx', 1),
+          events.recent('nobody', 5),
+        ]);
+        expect(lower).toEqual([
+          { date: 2003, level: 0, message: 'm-r3' },
+          { date: 2002, level: 2, message: 'm-r2' },
+        ]);
+        expect(upper).toEqual([{ date: 2001, level: 0, message: 'm-r1' }]);
+        expect(one).toEqual([{ date: 2004, level: 0, message: 'm-r4' }]);
+        expect(none).toEqual([]);
+        expect(spy).toHaveBeenCalledTimes(1);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
     it('deletes the events dated before a cutoff and counts them', async () => {
       expect(await events.deleteOlderThan(new Date(200_000))).toBe(1);
       expect((await events.list({ maxBytes: MB, from: 0, to: 1000, limit: 10 })).map((e) => e.message)).toEqual([
