@@ -120,3 +120,14 @@ export async function waitDbQuiet(pgClient, timeoutMs) {
 export async function failedJobs(queue) {
   return (await queue.getJobCounts('failed')).failed ?? 0;
 }
+
+/** Resolves once `queues` hold no waiting, active, delayed or prioritized job (ms waited, or null on timeout). */
+export async function waitQueuesIdle(queues, timeoutMs) {
+  const started = Date.now();
+  for (;;) {
+    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+    if (counts.every((c) => Object.values(c).every((n) => n === 0))) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) return null;
+    await sleep(200);
+  }
+}
