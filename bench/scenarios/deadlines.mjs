@@ -60,6 +60,7 @@ async function measure({ topology, prefix, runs, dueCount, refSeconds, stack, st
   const env = { WT_SERVICES: 10_000 };
   const cpu = [{ name: 'api', pid: api }];
   const perRun = [];
+  const persistence = stores.queue('persistence');
   await wrk({
     label: `${topology}: pulse warm-up`,
     args: load(100, 1),
@@ -69,7 +70,7 @@ async function measure({ topology, prefix, runs, dueCount, refSeconds, stack, st
   });
   for (let r = 1; r <= runs; r++) {
     // the last run's deliveries and rows first: "before" must be pulses alone
-    const idle = await waitQueuesIdle([alerts, stores.queue('persistence')], 120_000);
+    const idle = await waitQueuesIdle([alerts, persistence], 120_000);
     if (idle === null) note(`${topology} run ${r}: the alerts and persistence queues were still busy after 120 s`);
     const before = await wrk({
       label: `${topology}: pulses before #${r}`,

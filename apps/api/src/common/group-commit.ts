@@ -1,10 +1,10 @@
-/** `lingerMs`: how long the first item of a batch waits for others; without it, until the end of its turn. */
-export interface GroupCommitLimits<T> {
-  maxItems: number;
-  maxBytes: number;
-  sizeOf: (item: T) => number;
-  lingerMs?: number;
-}
+/**
+ * `maxBytes` with `sizeOf`: a batch is also flushed once its items weigh that much; without them, only `maxItems`
+ * bounds it. `lingerMs`: how long the first item of a batch waits for others; without it, until the end of its turn.
+ */
+export type GroupCommitLimits<T> = { maxItems: number; lingerMs?: number } & (
+  { maxBytes: number; sizeOf: (item: T) => number } | { maxBytes?: undefined; sizeOf?: undefined }
+);
 
 /**
  * Batches items pushed in the same event-loop turn (or within `lingerMs`) into one flush, and settles every push
@@ -26,8 +26,8 @@ export class GroupCommit<T, R = void> {
   async push(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      this.pendingBytes += this.limits.sizeOf(item);
-      if (this.pending.length >= this.limits.maxItems || this.pendingBytes >= this.limits.maxBytes) {
+      this.pendingBytes += this.limits.sizeOf?.(item) ?? 0;
+      if (this.pending.length >= this.limits.maxItems || this.pendingBytes >= (this.limits.maxBytes ?? Infinity)) {
         this.drain();
       } else if (!this.scheduled) {
         this.scheduled = true;

@@ -67,7 +67,7 @@ export class EventsRepository {
   private readonly searches: EntityManager;
   private readonly recentReads = new GroupCommit<{ service: string; count: number }, RecentEvent[]>(
     async (wanted) => this.recentMany(wanted),
-    { maxItems: RECENT_BATCH, maxBytes: Infinity, sizeOf: () => 0 },
+    { maxItems: RECENT_BATCH },
   );
 
   constructor(
