@@ -106,8 +106,8 @@ export function waitForLine(proc, regex, timeoutMs, what) {
 }
 
 /** Runs a node script to its end: { code, stdout, stderr }. */
-export async function runNode(name, script, args = [], options = {}) {
-  const proc = spawnTracked(name, process.execPath, [script, ...args], {
+export async function runNode(name, script, args = [], { nodeArgs = [], ...options } = {}) {
+  const proc = spawnTracked(name, process.execPath, [...nodeArgs, script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,
   });

@@ -2,6 +2,7 @@
 // for 5 minutes (20 s in the quick run). CPU from /proc (its own and that of the `ss` and shells it waited for)
 // as a share of one core over the window, and its RSS sampled every 5 s.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { enroll, withApi } from '../lib/api.mjs';
@@ -11,6 +12,10 @@ import { spawnTracked, stopChild } from '../lib/processes.mjs';
 import { countRows } from '../lib/stores.mjs';
 
 const AGENT_MAIN = path.join(ROOT, 'dist/apps/agent/src/main.js');
+const require = createRequire(import.meta.url);
+
+/** The node flags the agent's launchers pass (apps/agent/src/node-flags.ts), so the agent runs as hosts run it. */
+export const agentNodeFlags = () => require(path.join(ROOT, 'dist/apps/agent/src/node-flags.js')).AGENT_NODE_FLAGS;
 
 /** One live agent: { cpuPct, rssMaxMb, rssEndMb, windowS, snapshots, command }. */
 export async function liveAgent() {
@@ -27,7 +32,7 @@ export async function liveAgent() {
     };
     const log = path.join(ROOT, 'bench/logs/agent-live-agent.log');
     const out = fs.openSync(log, 'w');
-    const agent = spawnTracked('agent', process.execPath, [AGENT_MAIN, 'run'], {
+    const agent = spawnTracked('agent', process.execPath, [...agentNodeFlags(), AGENT_MAIN, 'run'], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', out, out],
@@ -56,7 +61,7 @@ export async function liveAgent() {
         rssEndMb: rss[rss.length - 1],
         windowS,
         snapshots,
-        command: `WATCHTOWER_URL=... WATCHTOWER_AGENT_KEY=... AGENT_GATEWAY=127.0.0.1 AGENT_DNS_SERVER=127.0.0.1 node ${path.relative(ROOT, AGENT_MAIN)} run`,
+        command: `WATCHTOWER_URL=... WATCHTOWER_AGENT_KEY=... AGENT_GATEWAY=127.0.0.1 AGENT_DNS_SERVER=127.0.0.1 node ${agentNodeFlags().join(' ')} ${path.relative(ROOT, AGENT_MAIN)} run`,
       };
     } finally {
       await stopChild(agent);

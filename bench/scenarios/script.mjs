@@ -5,11 +5,11 @@ import { BENCH, ROOT } from '../lib/context.mjs';
 import { runNode } from '../lib/processes.mjs';
 
 /** Runs bench/<file> `runs` times: the parsed `<marker> {...}` line of each run. */
-export async function scriptRuns(file, marker, runs, env = {}) {
+export async function scriptRuns(file, marker, runs, env = {}, nodeArgs = []) {
   const script = path.relative(ROOT, path.join(BENCH, file));
   const out = [];
   for (let r = 1; r <= runs; r++) {
-    const result = await runNode(file, script, ['--json'], { cwd: ROOT, env: { ...process.env, ...env } });
+    const result = await runNode(file, script, ['--json'], { cwd: ROOT, env: { ...process.env, ...env }, nodeArgs });
     const line = result.stdout.split('\n').find((l) => l.startsWith(`${marker} `));
     if (result.code !== 0 || !line)
       throw new Error(
@@ -20,5 +20,5 @@ export async function scriptRuns(file, marker, runs, env = {}) {
   const shownEnv = Object.entries(env)
     .map(([k, v]) => `${k}=${v} `)
     .join('');
-  return { runs: out, command: `${shownEnv}node ${script}` };
+  return { runs: out, command: `${shownEnv}node ${[...nodeArgs, script].join(' ')}` };
 }

@@ -1,7 +1,7 @@
 import { AgentEnv } from './config/env';
 import { requireUplink } from './config/uplink';
 import { AGENT_VERSION } from './once.command';
-import { SamplerThread } from './sampler-thread';
+import { HostSampler } from './host-sampler';
 import { byeMessage, helloMessage, ServerMessage } from './uplink.messages';
 import { describeEnd, SOCKET_TIMING, UplinkSocket } from './uplink.socket';
 
@@ -19,7 +19,7 @@ export interface CheckOutcome {
 export class CheckCommand {
   constructor(
     private readonly env: AgentEnv,
-    private readonly sampler: SamplerThread,
+    private readonly sampler: HostSampler,
   ) {}
 
   async run(): Promise<CheckOutcome> {

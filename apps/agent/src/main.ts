@@ -1,10 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --lite-mode --no-expose-wasm
 import { AgentEnvError, loadAgentConfig, processEnv } from './config/env';
 import { CheckCommand } from './check.command';
-import { setLogLevels } from './log';
+import { HostSampler } from './host-sampler';
+import { agentLogger, setLogLevels } from './log';
+import { missingNodeFlags } from './node-flags';
 import { OnceCommand } from './once.command';
 import { RunCommand } from './run.command';
-import { SamplerThread } from './sampler-thread';
 
 const USAGE = [
   'usage: watchtower-agent [run] [--config <file>]        collect and send to the server until stopped',
@@ -55,8 +56,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const env = loadAgentConfig({ env: processEnv(), configFile: args.configFile });
   setLogLevels(command === 'run' ? ['log', 'warn', 'error'] : ['warn', 'error']);
+  const missing = missingNodeFlags();
+  if (command === 'run' && missing.length) {
+    // it works without them, only bigger: say so once, where the operator reads the agent's output
+    agentLogger('Agent').warn(`node started without ${missing.join(' ')}: expect about 55 MB of memory, not 48`);
+  }
   // Plain constructors, no Nest context: the agent's whole object graph is these four objects (log.ts says why)
-  const sampler = new SamplerThread(env);
+  const sampler = new HostSampler(env);
   try {
     switch (command) {
       case 'once':

@@ -1,6 +1,6 @@
 import { releaseVersion } from '@lib/release';
 import { IngestRequest, serializeIngestRequest } from '@lib/wire-format';
-import { SamplerThread } from './sampler-thread';
+import { HostSampler } from './host-sampler';
 
 export const AGENT_VERSION = `watchtower-agent/${releaseVersion()}`;
 /** Rates and process bandwidth are differences: one priming sample, then the one reported. */
@@ -8,7 +8,7 @@ const PRIMING_MS = 1000;
 
 /** `once --json`: one IngestRequest for this machine, as the agent would send it. */
 export class OnceCommand {
-  constructor(private readonly sampler: SamplerThread) {}
+  constructor(private readonly sampler: HostSampler) {}
 
   async run(): Promise<string> {
     await this.sampler.collect(true);

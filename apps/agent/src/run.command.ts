@@ -3,7 +3,7 @@ import { AgentEnv, AgentEnvError } from './config/env';
 import { requireUplink } from './config/uplink';
 import { agentLogger } from './log';
 import { AGENT_VERSION } from './once.command';
-import { SamplerThread } from './sampler-thread';
+import { HostSampler } from './host-sampler';
 import { SendQueue } from './send-queue';
 import { LiveSettings, settingsChange } from './server-settings';
 import { ServerSettings } from './uplink.messages';
@@ -35,7 +35,7 @@ export class RunCommand {
 
   constructor(
     private readonly env: AgentEnv,
-    private readonly sampler: SamplerThread,
+    private readonly sampler: HostSampler,
   ) {
     this.live = {
       intervalSecs: env.intervalSecs,

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AGENT_NODE_FLAGS } from '../src/node-flags';
 
 const ROOT = resolve(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/agent/src/main.js');
@@ -15,7 +16,7 @@ describe('watchtower-agent configuration', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const agent = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [MAIN, ...args], {
+    spawnSync(process.execPath, [...AGENT_NODE_FLAGS, MAIN, ...args], {
       env: { PATH: process.env.PATH, HOST_ID_FILE: join(dir, 'host-id'), ...env },
       encoding: 'utf8',
       timeout: 30_000,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateIngestRequest } from '@lib/wire-format';
+import { AGENT_NODE_FLAGS } from '../src/node-flags';
 
 const ROOT = resolve(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/agent/src/main.js');
@@ -17,7 +18,7 @@ describe('watchtower-agent once --json', () => {
 
   // Probes go to loopback only: never to this machine's real gateway or DNS server.
   const once = (args = ['once', '--json']) =>
-    spawnSync(process.execPath, [MAIN, ...args], {
+    spawnSync(process.execPath, [...AGENT_NODE_FLAGS, MAIN, ...args], {
       env: {
         PATH: process.env.PATH,
         AGENT_GATEWAY: '127.0.0.1',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateAgentHealth, validateHostInfo, validateSnapshot } from '@lib/wire-format';
 import { FakeGateway, TEST_KEY } from './fake-gateway';
+import { AGENT_NODE_FLAGS } from '../src/node-flags';
 
 const ROOT = resolve(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/agent/src/main.js');
@@ -33,7 +34,7 @@ describe('watchtower-agent run and check', () => {
 
   // asynchronous spawn: the fake server runs on this process's event loop. Probes go to loopback only.
   const agent = (args: string[], env: Record<string, string> = {}): Agent => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
+    const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, MAIN, ...args], {
       env: {
         PATH: process.env.PATH,
         AGENT_GATEWAY: '127.0.0.1',

@@ -12,6 +12,8 @@ import { createDatabase, dropRedisPrefix, freePort, TEST_REDIS_URL, uniqueName }
 const ROOT = resolve(__dirname, '../../..');
 const API = join(ROOT, 'dist/apps/api/src/main.js');
 const AGENT = join(ROOT, 'dist/apps/agent/src/main.js');
+// the agent runs with the node flags of its launchers; read from the build, as the agent itself is
+const { AGENT_NODE_FLAGS } = require(join(ROOT, 'dist/apps/agent/src/node-flags.js')) as { AGENT_NODE_FLAGS: string[] };
 const INTERVAL = 10;
 
 /** Issue 9 "Done when": a real agent process streams to a real API process; both can die. */
@@ -24,7 +26,7 @@ describe('a real agent against a real API', () => {
   const children: ChildProcess[] = [];
 
   const run = (main: string, args: string[], env: Record<string, string>): ChildProcess => {
-    const child = spawn(process.execPath, [main, ...args], {
+    const child = spawn(process.execPath, [...(main === AGENT ? AGENT_NODE_FLAGS : []), main, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureCommands, hostCommands } from './command-runner';
-import { collectConnections, countEstablished, parseSs, rankConnections } from './connections';
+import { collectConnections, parseSs, parseSsPaced, summarizeConnections } from './connections';
+import { Pacer } from './pacer';
+import { parseDecimal, parseUint } from './parse-number';
 import { fixtureFs, hostFs } from './proc-fs';
 import { collectProcNetConnections } from './proc-net-tcp';
 
@@ -191,7 +193,89 @@ describe('parseSs', () => {
   });
 });
 
-describe('rankConnections', () => {
+describe('the -i detail line', () => {
+  // the reading by whitespace-separated tokens that parseSs replaced with anchored searches, as the oracle
+  function byTokens(line: string, tcp: boolean): Partial<ConnectionDetail> {
+    const tokens = line.trim().split(/\s+/);
+    const out: Partial<ConnectionDetail> = {};
+    const rtt = tokens.find((token) => token.startsWith('rtt:'));
+    const srttUs = (parseDecimal(rtt?.slice(4).split('/')[0]) ?? NaN) * 1000;
+    if (Number.isFinite(srttUs)) {
+      out.kernel_rtt_us = srttUs;
+    }
+    const counter = (prefix: string) =>
+      parseUint(tokens.find((token) => token.startsWith(prefix))?.slice(prefix.length));
+    if (tcp && counter('bytes_received:') !== null) {
+      out.rx_bytes = counter('bytes_received:')!;
+    }
+    if (tcp && counter('bytes_sent:') !== null) {
+      out.tx_bytes = counter('bytes_sent:')!;
+    }
+    return out;
+  }
+
+  it('is read as its whitespace-separated tokens would be, for any line', () => {
+    const token = fc.oneof(
+      fc.constantFrom('rtt:', 'minrtt:', 'bytes_received:', 'bytes_sent:', 'bytes_acked:', '/', '.', 'cubic'),
+      fc.stringMatching(/^\d{1,4}(\.\d{0,3})?$/),
+      fc.string({ maxLength: 4 }),
+    );
+    const space = fc.constantFrom(' ', '\t', '  ', '\u00a0', '\r');
+    const detail = fc.array(fc.tuple(fc.array(token, { minLength: 1, maxLength: 3 }), space), { maxLength: 8 });
+    fc.assert(
+      fc.property(detail, fc.boolean(), (parts, tcp) => {
+        const line = `\t${parts.map(([words, gap]) => words.join('') + gap).join('')}`;
+        const [row] = parseSs(`${HEADER}${tcp ? 'tcp' : 'udp'} ESTAB 0 0 a:1 b:2\n${line}`);
+        const { protocol, local_addr, remote_addr, state, pid, process_name, ...details } = row;
+        expect({ protocol, local_addr, remote_addr, state, pid, process_name }).toEqual({
+          protocol: tcp ? 'TCP' : 'UDP',
+          local_addr: 'a:1',
+          remote_addr: 'b:2',
+          state: 'ESTABLISHED',
+          pid: null,
+          process_name: null,
+        });
+        expect(details).toEqual(byTokens(line, tcp));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('parseSsPaced', () => {
+  it('gives the rows of parseSs, handing the loop back between runs of lines', async () => {
+    for (const name of ['ss-root.txt', 'ss-unprivileged.txt', 'ss-edge.txt']) {
+      const text = fixture(`connections/${name}`);
+      // a budget of 0 yields after every run; runs of 1 character are one socket (with its detail lines) each
+      const pacer = new Pacer(0);
+      expect(await parseSsPaced(text, pacer, 1)).toEqual(parseSs(text));
+      expect(pacer.yields).toBeGreaterThanOrEqual(parseSs(text).length);
+    }
+  });
+
+  it('agrees with parseSs on any text and any run length, CRLF and blank detail lines included', async () => {
+    const line = fc.oneof(
+      fc.constantFrom(
+        'tcp   ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("sshd",pid=7,fd=3))',
+        'udp   UNCONN 0 0 0.0.0.0:68 0.0.0.0:*',
+        '\t cubic rtt:0.5/0.2 bytes_sent:10 bytes_received:20',
+        ' rtt:1/1 bytes_received:5',
+        '\r',
+        '',
+        ' ',
+      ),
+      fc.string({ maxLength: 12 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.integer({ min: 1, max: 200 }), async (lines, size) => {
+        const text = lines.join(lines.length % 2 ? '\n' : '\r\n');
+        expect(await parseSsPaced(text, new Pacer(0), size)).toEqual(parseSs(text));
+      }),
+    );
+  });
+});
+
+describe('summarizeConnections', () => {
   const row = (local: string, state: string): ConnectionDetail => ({
     protocol: 'TCP',
     local_addr: local,
@@ -200,25 +284,40 @@ describe('rankConnections', () => {
     pid: null,
     process_name: null,
   });
+  const ranked = async (rows: ConnectionDetail[], max?: number) =>
+    (await summarizeConnections(rows, undefined, max)).connections.map((r) => r.local_addr);
 
-  it('puts ESTABLISHED first, keeps the original order within each group, then truncates', () => {
+  it('puts ESTABLISHED first, keeps the original order within each group, then truncates', async () => {
     const rows = [row('a', 'LISTEN'), row('b', 'ESTABLISHED'), row('c', 'TIME-WAIT'), row('d', 'ESTABLISHED')];
-    expect(rankConnections(rows).map((r) => r.local_addr)).toEqual(['b', 'd', 'a', 'c']);
-    expect(rankConnections(rows, 3).map((r) => r.local_addr)).toEqual(['b', 'd', 'a']);
+    expect(await ranked(rows)).toEqual(['b', 'd', 'a', 'c']);
+    expect(await ranked(rows, 3)).toEqual(['b', 'd', 'a']);
+    expect(await ranked([row('a', 'LISTEN'), row('b', 'LISTEN'), row('c', 'ESTABLISHED')], 2)).toEqual(['c', 'a']);
   });
 
-  it('keeps at most 100 rows by default', () => {
+  it('keeps at most 100 rows by default', async () => {
     const rows = Array.from({ length: 150 }, (_, i) => row(`${i}`, i % 3 === 0 ? 'ESTABLISHED' : 'LISTEN'));
-    const ranked = rankConnections(rows);
-    expect(ranked).toHaveLength(100);
-    expect(ranked.slice(0, 50).every((r) => r.state === 'ESTABLISHED')).toBe(true);
+    const { connections } = await summarizeConnections(rows);
+    expect(connections).toHaveLength(100);
+    expect(connections.slice(0, 50).every((r) => r.state === 'ESTABLISHED')).toBe(true);
   });
-});
 
-describe('countEstablished', () => {
-  it('counts TCP and connected UDP sockets', () => {
-    expect(countEstablished(parseSs(fixture('connections/ss-root.txt')))).toBe(9);
-    expect(countEstablished(parseSs(fixture('connections/ss-edge.txt')))).toBe(8);
+  it('counts TCP and connected UDP sockets', async () => {
+    expect((await summarizeConnections(parseSs(fixture('connections/ss-root.txt')))).connection_count).toBe(9);
+    expect((await summarizeConnections(parseSs(fixture('connections/ss-edge.txt')))).connection_count).toBe(8);
+  });
+
+  it('counts every row and ranks the same when paced through thousands of them', async () => {
+    const states = ['ESTABLISHED', 'LISTEN', 'TIME-WAIT'];
+    const rows = Array.from({ length: 5000 }, (_, i) => row(`${i}`, states[(i * 7) % 3]));
+    const pacer = new Pacer(0);
+    const paced = await summarizeConnections(rows, pacer);
+    expect(paced.connection_count).toBe(rows.filter((r) => r.state === 'ESTABLISHED').length);
+    const expected = [
+      ...rows.filter((r) => r.state === 'ESTABLISHED'),
+      ...rows.filter((r) => r.state !== 'ESTABLISHED'),
+    ];
+    expect(paced.connections).toEqual(expected.slice(0, 100));
+    expect(pacer.yields).toBe(Math.floor(5000 / 256));
   });
 });
 
@@ -266,7 +365,7 @@ describe('collectConnections', () => {
     const sample = await collectConnections(hostFs, hostCommands);
     expect(sample).not.toBeNull();
     sample?.all.forEach(expectWireRow);
-    expect(sample?.connection_count).toBe(countEstablished(sample?.all ?? []));
+    expect(sample?.connection_count).toBe((sample?.all ?? []).filter((r) => r.state === 'ESTABLISHED').length);
 
     const fallback = await collectProcNetConnections(hostFs);
     expect(fallback).not.toBeNull();

@@ -24,3 +24,4 @@ export * from './network-intel';
 export * from './capture';
 export * from './sampler';
 export * from './sampler-thread';
+export * from './pacer';

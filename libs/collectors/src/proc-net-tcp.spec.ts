@@ -9,7 +9,9 @@ import {
   decodeProcNetAddress,
   formatIpv6,
   parseProcNetSockets,
+  parseProcNetSocketsPaced,
 } from './proc-net-tcp';
+import { Pacer } from './pacer';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../test/fixtures/proc-net-tcp', name), 'utf8');
 
@@ -191,6 +193,26 @@ describe('parseProcNetSockets', () => {
   });
 });
 
+describe('parseProcNetSocketsPaced', () => {
+  it('gives the rows of parseProcNetSockets, on captured tables and on any text', async () => {
+    for (const name of ['tcp.txt', 'tcp6.txt']) {
+      const text = fixture(name);
+      const pacer = new Pacer(0);
+      expect(await parseProcNetSocketsPaced(text, 'TCP', pacer, true, 1)).toEqual(
+        parseProcNetSockets(text, 'TCP', true),
+      );
+      expect(pacer.yields).toBe(text.trimEnd().split('\n').length - 1);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.integer({ min: 1, max: 100 }), async (text, size) => {
+        expect(await parseProcNetSocketsPaced(text, 'UDP', new Pacer(0), true, size)).toEqual(
+          parseProcNetSockets(text, 'UDP', true),
+        );
+      }),
+    );
+  });
+});
+
 describe('collectProcNetConnections', () => {
   it('builds ss-like rows and resolves owners through socket inodes', async () => {
     const { files, links } = capturedHost();
@@ -223,6 +245,14 @@ describe('collectProcNetConnections', () => {
 
     const hidden = await collectProcNetConnections(fixtureFs(files), '/proc', true);
     expect(hidden?.every((r) => r.pid === null && r.process_name === null)).toBe(true);
+  });
+
+  it('gives the same rows when paced, handing the loop back on the way', async () => {
+    const { files, links } = capturedHost();
+    const pacer = new Pacer(0);
+    const paced = await collectProcNetConnections(fixtureFs(files, { links }), '/proc', true, pacer);
+    expect(paced).toEqual(await collectProcNetConnections(fixtureFs(files, { links }), '/proc', true));
+    expect(pacer.yields).toBeGreaterThanOrEqual(4);
   });
 
   it('reads what it can, and is null only when no table is readable', async () => {

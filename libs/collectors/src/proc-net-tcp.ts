@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import type { ConnectionDetail } from '@lib/wire-format';
+import { afterHeader, lineRuns, Pacer, PACE_EVERY } from './pacer';
 import { parseUint } from './parse-number';
 import type { FileReader } from './proc-fs';
 
@@ -83,14 +84,14 @@ export function decodeProcNetAddress(text: string, littleEndian = hostLittleEndi
   return `${host}:${port === 0 ? '*' : port}`;
 }
 
-/** The rows of one `/proc/net/{tcp,tcp6,udp,udp6}` table (header skipped; malformed rows skipped). */
-export function parseProcNetSockets(
-  text: string,
+/** Appends the sockets of header-less `/proc/net` table lines to `sockets` (malformed rows skipped). */
+function parseProcNetLines(
+  body: string,
   protocol: 'TCP' | 'UDP',
-  littleEndian = hostLittleEndian,
-): ProcNetSocket[] {
-  const sockets: ProcNetSocket[] = [];
-  for (const line of text.split('\n').slice(1)) {
+  littleEndian: boolean,
+  sockets: ProcNetSocket[],
+): void {
+  for (const line of body.split('\n')) {
     const cols = line.trim().split(/\s+/);
     const local = decodeProcNetAddress(cols[1] ?? '', littleEndian);
     const remote = decodeProcNetAddress(cols[2] ?? '', littleEndian);
@@ -102,11 +103,42 @@ export function parseProcNetSockets(
     const state = protocol === 'UDP' && code === '07' ? 'UNCONN' : (STATES[code] ?? 'UNKNOWN');
     sockets.push({ protocol, local_addr: local, remote_addr: remote, state, inode: parseUint(cols[9]) ?? 0 });
   }
+}
+
+/** The rows of one `/proc/net/{tcp,tcp6,udp,udp6}` table (header skipped; malformed rows skipped). */
+export function parseProcNetSockets(
+  text: string,
+  protocol: 'TCP' | 'UDP',
+  littleEndian = hostLittleEndian,
+): ProcNetSocket[] {
+  const sockets: ProcNetSocket[] = [];
+  parseProcNetLines(afterHeader(text), protocol, littleEndian, sockets);
+  return sockets;
+}
+
+/** `parseProcNetSockets` in runs of about 16 KiB, with the loop handed back between them (see Pacer). */
+export async function parseProcNetSocketsPaced(
+  text: string,
+  protocol: 'TCP' | 'UDP',
+  pacer: Pacer,
+  littleEndian = hostLittleEndian,
+  runChars = 16_384,
+): Promise<ProcNetSocket[]> {
+  const sockets: ProcNetSocket[] = [];
+  for (const run of lineRuns(afterHeader(text), runChars)) {
+    parseProcNetLines(run, protocol, littleEndian, sockets);
+    await pacer.pause();
+  }
   return sockets;
 }
 
 /** Socket inode → owning pid, from the `socket:[<inode>]` links in `<proc>/<pid>/fd`; the lowest pid wins. */
-async function socketOwners(fs: FileReader, proc: string, wanted: Set<number>): Promise<Map<number, number>> {
+async function socketOwners(
+  fs: FileReader,
+  proc: string,
+  wanted: Set<number>,
+  pacer: Pacer,
+): Promise<Map<number, number>> {
   const pids = (await fs.list(proc))
     .map((name) => parseUint(name, 2 ** 32))
     .filter((pid): pid is number => pid !== null)
@@ -118,8 +150,12 @@ async function socketOwners(fs: FileReader, proc: string, wanted: Set<number>): 
       return { pid, targets: await Promise.all(fds.map(async (fd) => fs.link(`${proc}/${pid}/fd/${fd}`))) };
     }),
   );
+  let seen = 0;
   for (const { pid, targets } of perPid) {
     for (const target of targets) {
+      if (++seen % PACE_EVERY === 0) {
+        await pacer.pause();
+      }
       const inode = parseUint(/^socket:\[(\d+)\]$/.exec(target ?? '')?.[1]);
       if (inode !== null && wanted.has(inode) && !owners.has(inode)) {
         owners.set(inode, pid);
@@ -138,6 +174,7 @@ export async function collectProcNetConnections(
   fs: FileReader,
   proc = '/proc',
   littleEndian = hostLittleEndian,
+  pacer = Pacer.never,
 ): Promise<ConnectionDetail[] | null> {
   const tables = [
     ['tcp', 'TCP'],
@@ -149,11 +186,14 @@ export async function collectProcNetConnections(
   if (texts.every((text) => text === null)) {
     return null;
   }
-  const sockets = texts.flatMap((text, i) =>
-    text === null ? [] : parseProcNetSockets(text, tables[i][1], littleEndian),
-  );
+  const sockets: ProcNetSocket[] = [];
+  for (const [i, text] of texts.entries()) {
+    for (const socket of text === null ? [] : await parseProcNetSocketsPaced(text, tables[i][1], pacer, littleEndian)) {
+      sockets.push(socket);
+    }
+  }
   const wanted = new Set(sockets.map((s) => s.inode).filter((inode) => inode > 0));
-  const owners = wanted.size > 0 ? await socketOwners(fs, proc, wanted) : new Map<number, number>();
+  const owners = wanted.size > 0 ? await socketOwners(fs, proc, wanted, pacer) : new Map<number, number>();
   const names = new Map<number, string | null>();
   await Promise.all(
     [...new Set(owners.values())].map(async (pid) => {
@@ -161,15 +201,20 @@ export async function collectProcNetConnections(
       names.set(pid, comm ? comm : null);
     }),
   );
-  return sockets.map((socket): ConnectionDetail => {
+  const rows: ConnectionDetail[] = [];
+  for (const socket of sockets) {
+    if (rows.length % PACE_EVERY === 0) {
+      await pacer.pause();
+    }
     const pid = owners.get(socket.inode) ?? null;
-    return {
+    rows.push({
       protocol: socket.protocol,
       local_addr: socket.local_addr,
       remote_addr: socket.remote_addr,
       state: socket.state,
       pid,
       process_name: pid === null ? null : (names.get(pid) ?? null),
-    };
-  });
+    });
+  }
+  return rows;
 }

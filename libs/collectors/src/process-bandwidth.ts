@@ -1,4 +1,5 @@
 import type { ConnectionDetail, ProcessBandwidth } from '@lib/wire-format';
+import { Pacer, PACE_EVERY } from './pacer';
 
 interface SocketCounters {
   rx: number;
@@ -25,14 +26,24 @@ export class ProcessBandwidthTracker {
    * @param connections every parsed connection of this cycle (`ConnectionsSample.all`)
    * @param now monotonic time in milliseconds (e.g. `performance.now()`), never wall-clock time
    * @param max rows kept after ranking
+   * @param pacer hands the loop back on a busy host's thousands of sockets (see Pacer)
    */
-  sample(connections: ConnectionDetail[], now: number, max = 25): ProcessBandwidth[] {
+  async sample(
+    connections: ConnectionDetail[],
+    now: number,
+    max = 25,
+    pacer = Pacer.never,
+  ): Promise<ProcessBandwidth[]> {
     const elapsed = this.previousTime === null ? 0 : Math.max(0, (now - this.previousTime) / 1000);
     this.previousTime = now;
 
     const groups = new Map<string, ProcessBandwidth>();
     const seen = new Map<string, SocketCounters>();
-    for (const conn of connections) {
+    for (let index = 0; index < connections.length; index++) {
+      if (index % PACE_EVERY === PACE_EVERY - 1) {
+        await pacer.pause();
+      }
+      const conn = connections[index];
       if (conn.state !== 'ESTABLISHED') {
         continue;
       }

@@ -9,6 +9,7 @@ import { collectHostInfo, collectUptime } from './host-info';
 import { loadHostId } from './host-id';
 import { collectInterfaces } from './interfaces';
 import { ManualEventSource, NetworkIntel } from './network-intel';
+import { Pacer } from './pacer';
 import { FileReader, hostFs } from './proc-fs';
 import { ProcessBandwidthTracker } from './process-bandwidth';
 import { collectProcessMetadata } from './processes';
@@ -51,8 +52,9 @@ const LOG_EVERY_MS = 60_000;
 
 /**
  * One collection cycle (collectors.md §1.2) over the collectors of this lib, with the state that lives across
- * cycles: rate and process trackers, health targets, the network_intel detectors. Used by the agent and by the
- * API's embedded mode, both on a collection thread (SamplerThread).
+ * cycles: rate and process trackers, health targets, the network_intel detectors. The agent runs it on its
+ * main loop (its long loops are paced, see Pacer); the API's embedded mode on a thread (SamplerThread), which
+ * keeps even the paced steps and their garbage away from the pulses' latency.
  */
 export class Sampler {
   private readonly rates = new InterfaceRateTracker();
@@ -143,19 +145,23 @@ export class Sampler {
       }
     };
     const { env, fs, commands } = this;
+    // one pacer for the whole cycle, so the budget counts across collectors, not from each one's start
+    const pacer = new Pacer();
 
     const interfaces = await guard('interfaces', [], async () => {
       const tracked = this.rates.sample(await collectInterfaces(fs, env.sysRoot), now);
       return env.interfaces.length ? tracked.filter((i) => env.interfaces.includes(i.name)) : tracked;
     });
     const sockets = await guard('connections', null, async () =>
-      collectConnections(fs, commands, { proc: env.procRoot }),
+      collectConnections(fs, commands, { proc: env.procRoot, pacer }),
     );
+    await pacer.pause();
     const tcp = await guard('tcp states', { tcp_time_wait: null, tcp_close_wait: null }, async () =>
-      sockets?.source === 'ss' ? tcpStatesFromSs(sockets.all) : collectTcpStates(fs, env.procRoot),
+      sockets?.source === 'ss' ? tcpStatesFromSs(sockets.all, pacer) : collectTcpStates(fs, env.procRoot, pacer),
     );
+    await pacer.pause();
     const processes = await guard('processes', [], async () => {
-      const top = this.processes.sample(sockets?.all ?? [], now);
+      const top = await this.processes.sample(sockets?.all ?? [], now, undefined, pacer);
       return top.length ? collectProcessMetadata(top, fs, commands, { proc: env.procRoot }) : top;
     });
     const system = await guard('system', null, async () => collectSystem(fs, { proc: env.procRoot }));

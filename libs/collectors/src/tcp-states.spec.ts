@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureFs, hostFs } from './proc-fs';
 import { parseSs } from './connections';
+import { Pacer } from './pacer';
 import { collectTcpStates, parseTcpStates, tcpStatesFromSs } from './tcp-states';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../test/fixtures/tcp-states', name), 'utf8');
@@ -41,6 +42,16 @@ describe('collectTcpStates', () => {
   it('sums IPv4 and IPv6', async () => {
     const fs = fixtureFs({ '/proc/net/tcp': fixture('tcp-edge.txt'), '/proc/net/tcp6': fixture('tcp6-edge.txt') });
     await expect(collectTcpStates(fs)).resolves.toEqual({ tcp_time_wait: 3, tcp_close_wait: 3 });
+  });
+
+  it('counts a large table in paced runs to the same totals', async () => {
+    const [header, ...rows] = fixture('tcp.txt').trimEnd().split('\n');
+    const large = [header, ...Array.from({ length: 200 }, () => rows).flat()].join('\n');
+    expect(large.length).toBeGreaterThan(3 * 16_384);
+    const fs = fixtureFs({ '/proc/net/tcp': large });
+    const pacer = new Pacer(0);
+    await expect(collectTcpStates(fs, '/proc', pacer)).resolves.toEqual({ tcp_time_wait: 24 * 200, tcp_close_wait: 0 });
+    expect(pacer.yields).toBeGreaterThanOrEqual(3);
   });
 
   it('counts a missing table as empty', async () => {
@@ -87,7 +98,7 @@ describe('on this host', () => {
 });
 
 describe(tcpStatesFromSs.name, () => {
-  it('counts the same TIME-WAIT and CLOSE-WAIT sockets from ss rows, TCP only', () => {
+  it('counts the same TIME-WAIT and CLOSE-WAIT sockets from ss rows, TCP only', async () => {
     const rows = parseSs(
       [
         'Netid State      Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
@@ -98,6 +109,11 @@ describe(tcpStatesFromSs.name, () => {
         'udp   UNCONN     0      0      0.0.0.0:53         0.0.0.0:*',
       ].join('\n'),
     );
-    expect(tcpStatesFromSs(rows)).toEqual({ tcp_time_wait: 2, tcp_close_wait: 1 });
+    expect(await tcpStatesFromSs(rows)).toEqual({ tcp_time_wait: 2, tcp_close_wait: 1 });
+    // paced through thousands of rows: the same counts, the loop handed back on the way
+    const many = Array.from({ length: 1000 }, () => rows).flat();
+    const pacer = new Pacer(0);
+    expect(await tcpStatesFromSs(many, pacer)).toEqual({ tcp_time_wait: 2000, tcp_close_wait: 1000 });
+    expect(pacer.yields).toBe(Math.floor(5000 / 256));
   });
 });
