@@ -2,7 +2,7 @@ import type { ConnectionDetail } from '@lib/wire-format';
 import type { CommandRunner } from './command-runner';
 import { parseDecimal, parseUint } from './parse-number';
 import { collectProcNetConnections } from './proc-net-tcp';
-import { afterHeader, lineRuns, Pacer, PACE_EVERY } from './pacer';
+import { afterHeader, eachRunAfterHeader, Pacer, PACE_EVERY } from './pacer';
 import type { FileReader } from './proc-fs';
 
 /** The connection fields of one snapshot, plus every parsed socket for the process tracker. */
@@ -100,10 +100,7 @@ const continuesSocket = (text: string, at: number): boolean => at < text.length 
  */
 export async function parseSsPaced(text: string, pacer: Pacer, runChars = 16_384): Promise<ConnectionDetail[]> {
   const rows: ConnectionDetail[] = [];
-  for (const run of lineRuns(afterHeader(text), runChars, continuesSocket)) {
-    parseSsLines(run, rows);
-    await pacer.pause();
-  }
+  await eachRunAfterHeader(text, pacer, (run) => parseSsLines(run, rows), runChars, continuesSocket);
   return rows;
 }
 

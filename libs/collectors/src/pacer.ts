@@ -65,3 +65,20 @@ export function afterHeader(text: string): string {
   const newline = text.indexOf('\n');
   return newline < 0 ? '' : text.slice(newline + 1);
 }
+
+/**
+ * Hands `each` the text after its header line in runs of whole lines (see `lineRuns`), pausing between runs:
+ * how the line parsers of `ss` and `/proc/net` output keep a busy host's text from blocking the loop.
+ */
+export async function eachRunAfterHeader(
+  text: string,
+  pacer: Pacer,
+  each: (run: string) => void,
+  size?: number,
+  continues?: (text: string, lineStart: number) => boolean,
+): Promise<void> {
+  for (const run of lineRuns(afterHeader(text), size, continues)) {
+    each(run);
+    await pacer.pause();
+  }
+}

@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import type { ConnectionDetail } from '@lib/wire-format';
-import { afterHeader, lineRuns, Pacer, PACE_EVERY } from './pacer';
+import { afterHeader, eachRunAfterHeader, Pacer, PACE_EVERY } from './pacer';
 import { parseUint } from './parse-number';
 import type { FileReader } from './proc-fs';
 
@@ -125,10 +125,7 @@ export async function parseProcNetSocketsPaced(
   runChars = 16_384,
 ): Promise<ProcNetSocket[]> {
   const sockets: ProcNetSocket[] = [];
-  for (const run of lineRuns(afterHeader(text), runChars)) {
-    parseProcNetLines(run, protocol, littleEndian, sockets);
-    await pacer.pause();
-  }
+  await eachRunAfterHeader(text, pacer, (run) => parseProcNetLines(run, protocol, littleEndian, sockets), runChars);
   return sockets;
 }
 

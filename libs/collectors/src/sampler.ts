@@ -155,11 +155,9 @@ export class Sampler {
     const sockets = await guard('connections', null, async () =>
       collectConnections(fs, commands, { proc: env.procRoot, pacer }),
     );
-    await pacer.pause();
     const tcp = await guard('tcp states', { tcp_time_wait: null, tcp_close_wait: null }, async () =>
       sockets?.source === 'ss' ? tcpStatesFromSs(sockets.all, pacer) : collectTcpStates(fs, env.procRoot, pacer),
     );
-    await pacer.pause();
     const processes = await guard('processes', [], async () => {
       const top = await this.processes.sample(sockets?.all ?? [], now, undefined, pacer);
       return top.length ? collectProcessMetadata(top, fs, commands, { proc: env.procRoot }) : top;

@@ -1,5 +1,5 @@
 import type { ConnectionDetail, Snapshot } from '@lib/wire-format';
-import { afterHeader, lineRuns, Pacer, PACE_EVERY } from './pacer';
+import { afterHeader, eachRunAfterHeader, Pacer, PACE_EVERY } from './pacer';
 import type { FileReader } from './proc-fs';
 
 /** Socket counts by TCP state in one `/proc/net/tcp`-style table. */
@@ -22,10 +22,7 @@ export function parseTcpStates(text: string): TcpStateCounts {
 /** `parseTcpStates` in runs of about 16 KiB, with the loop handed back between them (see Pacer). */
 async function parseTcpStatesPaced(text: string, pacer: Pacer): Promise<TcpStateCounts> {
   const counts: TcpStateCounts = { established: 0, timeWait: 0, closeWait: 0 };
-  for (const run of lineRuns(afterHeader(text))) {
-    countStates(run, counts);
-    await pacer.pause();
-  }
+  await eachRunAfterHeader(text, pacer, (run) => countStates(run, counts));
   return counts;
 }
 
