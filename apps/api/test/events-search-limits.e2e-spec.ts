@@ -1,3 +1,4 @@
+import { EVENTS_INDEX_SCANS } from './events-index-scans';
 import { eventually, TestApp, TestStores } from './app';
 
 // The bounds on event listings and searches: the page's byte budget, the widest regex window, the indexed
@@ -106,14 +107,7 @@ describe('service=^name$ is an indexed equality (issue 12)', () => {
   });
   afterAll(async () => stores.destroy());
 
-  const scans = async (): Promise<number> =>
-    Number(
-      (
-        await app.sql<{ n: string }>(
-          `SELECT idx_scan AS n FROM pg_stat_user_indexes WHERE indexrelname = 'events_service_lower_date_id'`,
-        )
-      )[0].n,
-    );
+  const scans = async (): Promise<number> => Number((await app.sql<{ n: string }>(EVENTS_INDEX_SCANS))[0].n);
 
   it('reads one service newest first through lower(service), case-insensitively as the regex did', async () => {
     const before = await scans();

@@ -1,3 +1,4 @@
+import { EVENTS_INDEX_SCANS } from './events-index-scans';
 import { eventually, TestApp, TestStores } from './app';
 
 // A `service` regex or literal is first matched against the distinct names of `event_services` (kept by a trigger
@@ -58,14 +59,7 @@ describe('GET /events?service= through the distinct service names', () => {
   });
 
   it('uses the lower(service) index for a literal, and still answers a pattern matching over 1,000 names', async () => {
-    const used = async (): Promise<number> =>
-      Number(
-        (
-          await app.sql<{ n: string }>(
-            `SELECT idx_scan AS n FROM pg_stat_user_indexes WHERE indexrelname = 'events_service_lower_date_id'`,
-          )
-        )[0].n,
-      );
+    const used = async (): Promise<number> => Number((await app.sql<{ n: string }>(EVENTS_INDEX_SCANS))[0].n);
     // enough rows of other services that reading the few matching ones by index beats a scan of the window
     await app.sql(
       `INSERT INTO events (uid, date, level, service, message, alert)

@@ -14,6 +14,11 @@ import { AlertContext, AlertJob } from './alerts.types';
 export interface Fact {
   /** One key, one fact: it gives the event uid and the alert job id, so a repeat stores and sends nothing new. */
   key: FactKey;
+  /**
+   * The key was drawn at random for this fact: nothing can raise it again on another date, so its event needs no
+   * claim in `event_keys` (a retried persistence job repeats its date, which (uid, date) catches).
+   */
+  fresh?: boolean;
   service: string;
   /** Epoch seconds. */
   date: number;
@@ -43,7 +48,7 @@ export class FactsService {
     alongside: Omit<PersistenceItem, 'events'> = {},
     options: { backpressure?: boolean; linger?: boolean } = {},
   ): Promise<void> {
-    const events = facts.flatMap(({ key, service, date, texts, event = {} }) =>
+    const events = facts.flatMap(({ key, fresh, service, date, texts, event = {} }) =>
       event === null
         ? []
         : [
@@ -54,6 +59,7 @@ export class FactsService {
               service,
               message: event.message ?? `${texts.title} - ${texts.body}`,
               alert: event.alert ?? false,
+              keyed: fresh !== true,
             },
           ],
     );

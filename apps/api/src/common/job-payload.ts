@@ -23,6 +23,10 @@ export const orNull =
   (check: (value: unknown) => boolean) =>
   (value: unknown): boolean =>
     value === null || check(value);
+export const orAbsent =
+  (check: (value: unknown) => boolean) =>
+  (value: unknown): boolean =>
+    value === undefined || check(value);
 export const oneOf =
   (...allowed: readonly unknown[]) =>
   (value: unknown): boolean =>

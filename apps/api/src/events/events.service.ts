@@ -40,6 +40,7 @@ export class EventsService {
     await this.facts.raise([
       {
         key: id === undefined ? ['event', randomUUID()] : ['event', service, id],
+        fresh: id === undefined,
         service,
         date: this.clock.seconds(),
         texts: { title: service, body: message },

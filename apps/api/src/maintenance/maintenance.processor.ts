@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { MalformedJobError } from '../common/job-payload';
 import { QUEUE } from '../common/queues';
-import { MaintenanceService } from './maintenance.service';
+import { MaintenanceResult, MaintenanceService } from './maintenance.service';
 
 /** The daily scheduler's job is `run` with no data: anything else was added by hand and means nothing here. */
 export function checkMaintenanceJob(job: Job<unknown>): void {
@@ -22,7 +22,7 @@ export class MaintenanceProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<unknown>): Promise<{ events: number; heartbeats: number; partitions: string[] }> {
+  async process(job: Job<unknown>): Promise<MaintenanceResult> {
     checkMaintenanceJob(job);
     return this.maintenance.run();
   }

@@ -8,6 +8,13 @@ import { EventsRepository, SnapshotsRepository } from '../database/repositories'
 import { HeartbeatService } from '../heartbeat/heartbeat.service';
 
 const SCHEDULER = 'daily-maintenance';
+
+export interface MaintenanceResult {
+  /** The day partitions dropped whole, and the older rows deleted from events_default. */
+  events: { days: string[]; rows: number };
+  heartbeats: number;
+  partitions: string[];
+}
 const DAY_MS = 86_400_000;
 
 /**
@@ -38,11 +45,11 @@ export class MaintenanceService implements OnApplicationBootstrap {
   }
 
   /** Schedules the purges; each table's owner performs its own. */
-  async run(): Promise<{ events: number; heartbeats: number; partitions: string[] }> {
-    let events = 0;
+  async run(): Promise<MaintenanceResult> {
+    let events: MaintenanceResult['events'] = { days: [], rows: 0 };
     let heartbeats = 0;
     if (this.env.eventsRetentionDays > 0) {
-      events = await this.events.deleteOlderThan(this.daysAgo(this.env.eventsRetentionDays));
+      events = await this.events.dropOlderThan(this.daysAgo(this.env.eventsRetentionDays));
     }
     if (this.env.heartbeatPurgeCancelledAfterDays > 0) {
       // The live record decides: a service that pulsed since is no longer cancelled and stays.
@@ -53,8 +60,8 @@ export class MaintenanceService implements OnApplicationBootstrap {
       this.daysAgo(this.env.snapshotRetentionDays).getTime(),
     );
     this.logger.log(
-      `maintenance: deleted ${events} old events and ${heartbeats} cancelled heartbeats, ` +
-        `dropped ${partitions.length} snapshot partitions`,
+      `maintenance: dropped ${events.days.length} event days and ${events.rows} older events outside them, ` +
+        `deleted ${heartbeats} cancelled heartbeats, dropped ${partitions.length} snapshot partitions`,
     );
     return { events, heartbeats, partitions };
   }

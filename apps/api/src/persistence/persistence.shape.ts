@@ -5,6 +5,7 @@ import {
   isString,
   MalformedJobError,
   oneOf,
+  orAbsent,
   orNull,
   Shape,
   shapeError,
@@ -14,7 +15,16 @@ import { PersistenceBatch } from './persistence.types';
 
 // The fields each statement reads; JSON payloads (host info, snapshot data) are stored as they are.
 const ROWS: Record<keyof PersistenceBatch, Shape> = {
-  events: { uid: isString, date: isNumber, level: isNumber, service: isString, message: isString, alert: isBoolean },
+  events: {
+    uid: isString,
+    date: isNumber,
+    level: isNumber,
+    service: isString,
+    message: isString,
+    alert: isBoolean,
+    // absent in jobs queued before events were partitioned: read as keyed
+    keyed: orAbsent(isBoolean),
+  },
   heartbeats: {
     service: isString,
     alertType: isString,

@@ -1,12 +1,13 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-@Entity({ name: 'events' })
+/** One event. The table is partitioned by UTC day (migration PartitionEvents); TypeORM only reads it. */
+@Entity({ name: 'events', synchronize: false })
 export class Event {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
-  /** Idempotency key: a retried persistence batch never duplicates an event. */
-  @Column({ type: 'text', unique: true })
+  /** Idempotency key: unique per date, and claimed in `event_keys` when a retry can carry another date. */
+  @Column({ type: 'text' })
   uid: string;
 
   /** Receive time floored to the second, so (date, id) orders and pages exactly (§7.5). */

@@ -4,6 +4,7 @@ import { AddHostsSnapshots1796200000000 } from './1796200000000-AddHostsSnapshot
 import { AddEventsServiceLower1796300000000 } from './1796300000000-AddEventsServiceLower';
 import { AddAgentSettings1796400000000 } from './1796400000000-AddAgentSettings';
 import { AddEventServices1796500000000 } from './1796500000000-AddEventServices';
+import { PartitionEvents1796600000000 } from './1796600000000-PartitionEvents';
 
 export const MIGRATIONS = [
   Initial1795300000000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   AddEventsServiceLower1796300000000,
   AddAgentSettings1796400000000,
   AddEventServices1796500000000,
+  PartitionEvents1796600000000,
 ];

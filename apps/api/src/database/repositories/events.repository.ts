@@ -1,10 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { GroupCommit } from '../../common/group-commit';
 import { HintedError } from '../../common/hinted-error';
 import { Event } from '../entities';
 import { SEARCH_DATA_SOURCE } from '../search-data-source';
+import { dropDaysBefore } from './day-partitions';
 import { namesEqualTo, namesMatching, ServiceNames } from './event-service-names';
 
 /** An event as the `persistence` queue carries it: times are epoch seconds; `uid` makes a rewrite a no-op. */
@@ -15,6 +16,12 @@ export interface EventRow {
   service: string;
   message: string;
   alert: boolean;
+  /**
+   * The uid repeats on a retry that takes the date again (a client's idempotency key, a re-driven death), so it is
+   * claimed in `event_keys`. Without it, (uid, date) is unique: what a retried batch repeats. Absent in jobs queued
+   * by a version before partitioning, read as keyed.
+   */
+  keyed?: boolean;
 }
 
 /** A listing's filters; the patterns are already translated for PostgreSQL and linear-safe (§7.4). */
@@ -60,6 +67,22 @@ export interface RecentEvent {
 /** Alert contexts read together at most: one statement stays small whatever the burst. */
 const RECENT_BATCH = 200;
 
+const DAY_S = 86_400;
+const INSERT = `INSERT INTO events (uid, date, level, service, message, alert)
+  SELECT u, to_timestamp(d), l, s, m, a
+  FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::bool[]) AS t(u, d, l, s, m, a)
+  ON CONFLICT (uid, date) DO NOTHING`;
+// the claims and the rows in one statement: a claim never stands without its row, nor a row without its claim
+const INSERT_CLAIMING = `WITH t AS (
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::bool[], $7::bool[])
+      AS t(u, d, l, s, m, a, k)),
+  claimed AS (
+    INSERT INTO event_keys (uid, date) SELECT u, to_timestamp(d) FROM t WHERE k ON CONFLICT (uid) DO NOTHING
+    RETURNING uid)
+  INSERT INTO events (uid, date, level, service, message, alert)
+  SELECT u, to_timestamp(d), l, s, m, a FROM t WHERE NOT k OR u IN (SELECT uid FROM claimed)
+  ON CONFLICT (uid, date) DO NOTHING`;
+
 /** The only reader and writer of `events`. */
 @Injectable()
 export class EventsRepository {
@@ -69,6 +92,8 @@ export class EventsRepository {
     async (wanted) => this.recentMany(wanted),
     { maxItems: RECENT_BATCH },
   );
+  /** UTC days (days since the epoch) whose partition this process made or found. */
+  private readonly days = new Set<number>();
 
   constructor(
     @InjectRepository(Event) private readonly events: Repository<Event>,
@@ -78,25 +103,52 @@ export class EventsRepository {
     this.searches = search?.manager ?? events.manager;
   }
 
-  /** One statement for any batch size (unnest); a uid already stored is skipped. */
+  /**
+   * One statement for any batch size (unnest); a row already stored is skipped. A caller that passes a transaction
+   * calls addDays first: a partition made inside a transaction that rolls back would be missing after it.
+   */
   async insert(rows: EventRow[], tx?: EntityManager): Promise<void> {
     if (rows.length === 0) {
       return;
     }
-    await (tx ?? this.events.manager).query(
-      `INSERT INTO events (uid, date, level, service, message, alert)
-       SELECT u, to_timestamp(d), l, s, m, a
-       FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::bool[]) AS t(u, d, l, s, m, a)
-       ON CONFLICT (uid) DO NOTHING`,
-      [
-        rows.map((e) => e.uid),
-        rows.map((e) => e.date),
-        rows.map((e) => e.level),
-        rows.map((e) => e.service),
-        rows.map((e) => e.message),
-        rows.map((e) => e.alert),
-      ],
-    );
+    if (tx === undefined) {
+      await this.addDays(rows);
+    }
+    const seen = new Set<string>();
+    // a keyed uid twice in one batch (a client's quick retry) is claimed once; its first row is the one stored
+    const unique = rows.filter((row) => {
+      if (row.keyed === false) {
+        return true;
+      }
+      const first = !seen.has(row.uid);
+      seen.add(row.uid);
+      return first;
+    });
+    const keyed = seen.size > 0;
+    await (tx ?? this.events.manager).query(keyed ? INSERT_CLAIMING : INSERT, [
+      unique.map((e) => e.uid),
+      unique.map((e) => e.date),
+      unique.map((e) => e.level),
+      unique.map((e) => e.service),
+      unique.map((e) => e.message),
+      unique.map((e) => e.alert),
+      ...(keyed ? [unique.map((e) => e.keyed !== false)] : []),
+    ]);
+  }
+
+  /**
+   * Makes the UTC day partitions of these rows that this process has not seen yet: no round trip on the hot path.
+   * A day dropped by retention since is only a cost: its rows land in events_default, nothing is lost.
+   */
+  async addDays(rows: readonly EventRow[]): Promise<void> {
+    const missing = [...new Set(rows.map((row) => Math.floor(row.date / DAY_S)))].filter((day) => !this.days.has(day));
+    if (missing.length === 0) {
+      return;
+    }
+    await this.events.manager.query(`SELECT events_add_day(day) FROM unnest($1::date[]) AS day`, [
+      missing.map((day) => new Date(day * DAY_S * 1000).toISOString().slice(0, 10)),
+    ]);
+    missing.forEach((day) => this.days.add(day));
   }
 
   /**
@@ -133,16 +185,15 @@ export class EventsRepository {
 
   private async recentMany(wanted: { service: string; count: number }[]): Promise<RecentEvent[][]> {
     // plain SQL, as every alert reads this. Each service's rows come newest first from the (lower(service), date, id)
-    // index; the exact name is checked above the fence (OFFSET 0), else the planner would AND both conditions into a
-    // bitmap of all its rows plus a sort, estimating one row where there are thousands
+    // index of each day, newest day first, until the count is met. The exact name is compared as `service || ''`,
+    // which no index serves: else the planner ANDs the trigram index in and reads all of the service's rows
     const rows = await this.events.manager.query<{ i: string; epoch: string; level: number; message: string }[]>(
       `SELECT w.i, extract(epoch FROM e.date)::bigint AS epoch, e.level, e.message
          FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS w(service, n, i)
          CROSS JOIN LATERAL (
-           SELECT date, id, level, message FROM (
-             SELECT date, id, level, message, service FROM events
-              WHERE lower(service) = lower(w.service) ORDER BY date DESC, id DESC OFFSET 0) same
-            WHERE same.service = w.service LIMIT w.n) e
+           SELECT date, id, level, message FROM events
+            WHERE lower(service) = lower(w.service) AND (service || '') = w.service
+            ORDER BY date DESC, id DESC LIMIT w.n) e
         ORDER BY w.i, e.date DESC, e.id DESC`,
       [wanted.map((w) => w.service), wanted.map((w) => w.count)],
     );
@@ -153,10 +204,19 @@ export class EventsRepository {
     return results;
   }
 
-  /** Retention (§7.5): deletes the events dated before `cutoff`, returns how many. */
-  async deleteOlderThan(cutoff: Date): Promise<number> {
-    const result = await this.events.delete({ date: LessThan(cutoff) });
-    return result.affected ?? 0;
+  /**
+   * Retention (§7.5): drops the day partitions that end at or before `cutoff`, whole (no DELETE, no vacuum debt), and
+   * deletes the older rows of events_default and the older claims. An event is gone once its whole UTC day is past
+   * the cutoff, so it is kept up to one day longer than the retention.
+   */
+  async dropOlderThan(cutoff: Date): Promise<{ days: string[]; rows: number }> {
+    const manager = this.events.manager;
+    const days = await dropDaysBefore(manager, 'events', cutoff.getTime());
+    const [, rows] = await manager.query<[unknown, number]>(`DELETE FROM events_default WHERE date < $1`, [cutoff]);
+    await manager.query(`DELETE FROM event_keys WHERE date < $1`, [cutoff]);
+    // found again at the next write of such a day, made again if it is gone
+    this.days.clear();
+    return { days, rows };
   }
 
   /** `^literal$`: its stored names first (`~*` on each name, not on every row), then their rows by index. */
@@ -232,13 +292,17 @@ export class EventsRepository {
       .select('events.id', 'id')
       .addSelect('events.date', 'date')
       .andWhere('lower(events.service) = wanted.lowered');
-    const newest = `SELECT pick.id FROM unnest(CAST(:lowered AS text[])) AS wanted(lowered)
+    const newest = `SELECT pick.id, pick.date FROM unnest(CAST(:lowered AS text[])) AS wanted(lowered)
       CROSS JOIN LATERAL (${perName.getQuery()}) AS pick
       ORDER BY pick.date DESC, pick.id DESC LIMIT :take`;
-    return manager
-      .createQueryBuilder(Event, 'events')
-      .innerJoin(`(${newest})`, 'top', 'top.id = events.id')
-      .setParameters({ ...perName.getParameters(), lowered: services.lowered, take: query.limit + 1 });
+    return (
+      manager
+        .createQueryBuilder(Event, 'events')
+        .innerJoin(`(${newest})`, 'top', 'top.date = events.date AND top.id = events.id')
+        // the window again, so the rows are fetched from its days only, not probed for in every partition
+        .where('events.date >= to_timestamp(:from) AND events.date <= to_timestamp(:to)')
+        .setParameters({ ...perName.getParameters(), lowered: services.lowered, take: query.limit + 1 })
+    );
   }
 
   private filteredQuery(

@@ -42,6 +42,7 @@ describe('repositories', () => {
 
   describe(EventsRepository.name, () => {
     const MB = 1 << 20;
+    const DAY = 86_400;
     beforeAll(async () => {
       await events.insert([event('a', 100), event('b', 200, 's', 5), event('c', 200, 'other'), event('d', 300)]);
       // a retried batch changes nothing, inside a caller's transaction too
@@ -126,12 +127,47 @@ describe('repositories', () => {
       }
     });
 
-    it('deletes the events dated before a cutoff and counts them', async () => {
-      expect(await events.deleteOlderThan(new Date(200_000))).toBe(1);
-      expect((await events.list({ maxBytes: MB, from: 0, to: 1000, limit: 10 })).map((e) => e.message)).toEqual([
-        'm-d',
-        'm-c',
-        'm-b',
+    it('stores a keyed uid once whatever its dates, an unkeyed one once per date', async () => {
+      const day = 5 * DAY;
+      await events.insert([
+        { ...event('k1', day + 1), keyed: true },
+        { ...event('k1', day + 2), keyed: true },
+        { ...event('f1', day + 1), keyed: false },
+      ]);
+      // the retries: a keyed fact raised again on a later date, an unkeyed batch repeated, then on another date
+      await events.insert([{ ...event('k1', day + 9), keyed: true }]);
+      await events.insert([{ ...event('f1', day + 1), keyed: false }]);
+      await events.insert([{ ...event('f1', day + 3), keyed: false }]);
+      const rows = await source.query<{ uid: string; epoch: number; part: string }[]>(
+        `SELECT uid, extract(epoch FROM date)::int AS epoch, tableoid::regclass::text AS part
+           FROM events WHERE uid IN ('k1', 'f1') ORDER BY uid DESC, date`,
+      );
+      expect(rows).toEqual([
+        { uid: 'k1', epoch: day + 1, part: 'events_p19700106' },
+        { uid: 'f1', epoch: day + 1, part: 'events_p19700106' },
+        { uid: 'f1', epoch: day + 3, part: 'events_p19700106' },
+      ]);
+      expect(await source.query(`SELECT uid FROM event_keys WHERE uid = 'k1'`)).toEqual([{ uid: 'k1' }]);
+    });
+
+    it('drops whole days past the cutoff, and the older rows and claims outside day partitions', async () => {
+      // a row of a day without a partition (written around the repository) lands in events_default
+      await source.query(
+        `INSERT INTO events (uid, date, level, service, message, alert) VALUES ('stray', to_timestamp($1), 0, 's', 'x', false)`,
+        [DAY + 5],
+      );
+      const cutoff = new Date(2 * DAY * 1000);
+      expect(await events.dropOlderThan(cutoff)).toEqual({ days: ['events_p19700101'], rows: 1 });
+      expect((await events.list({ maxBytes: MB, from: 0, to: 10 * DAY, limit: 10 })).map((e) => e.message)).toEqual([
+        'm-f1',
+        'm-f1',
+        'm-k1',
+      ]);
+      expect(await source.query(`SELECT uid FROM event_keys WHERE date < $1`, [cutoff])).toEqual([]);
+      // a day dropped and written again gets its partition back
+      await events.insert([{ ...event('again', 10), keyed: false }]);
+      expect(await source.query(`SELECT tableoid::regclass::text AS part FROM events WHERE uid = 'again'`)).toEqual([
+        { part: 'events_p19700101' },
       ]);
     });
   });

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Alert, Snapshot as WireSnapshot } from '@lib/wire-format';
 import { Snapshot } from '../entities';
+import { dayPartitionName, dropDaysBefore } from './day-partitions';
 
 /** A snapshot as the `persistence` queue carries it: its instant in epoch µs (exact, unlike a JS Date). */
 export interface SnapshotRow {
@@ -20,13 +21,12 @@ export interface SnapshotRow {
 
 const DAY_MICROS = 86_400_000_000;
 const DAY_MS = 86_400_000;
-const PARTITION_NAME = /^snapshots_p(\d{4})(\d{2})(\d{2})$/;
 // Any constant works: it only keeps two writers from creating the same partition at once
 const PARTITION_LOCK = 7_962_000_001;
 
 /** `snapshots_pYYYYMMDD` of a UTC day given as days since the epoch. */
 export function partitionName(day: number): string {
-  return `snapshots_p${new Date(day * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '')}`;
+  return dayPartitionName('snapshots', day);
 }
 
 /** One bucket of the chart scalars (averages); `t` is the bucket start in epoch seconds. */
@@ -100,21 +100,7 @@ export class SnapshotsRepository {
 
   /** Drops every day partition that ends at or before `cutoffMs`; returns the dropped names, oldest first. */
   async dropPartitionsBefore(cutoffMs: number, tx?: EntityManager): Promise<string[]> {
-    const manager = tx ?? this.snapshots.manager;
-    const children: { name: string }[] = await manager.query(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = 'snapshots'::regclass ORDER BY c.relname`,
-    );
-    const dropped: string[] = [];
-    for (const { name } of children) {
-      const m = PARTITION_NAME.exec(name);
-      // a partition someone attached by hand under another name is not ours to drop
-      if (m !== null && Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + DAY_MS <= cutoffMs) {
-        await manager.query(`DROP TABLE IF EXISTS ${name}`);
-        dropped.push(name);
-      }
-    }
-    return dropped;
+    return dropDaysBefore(tx ?? this.snapshots.manager, 'snapshots', cutoffMs);
   }
 
   /** Network-intel alerts of one host's snapshots since `since`, each distinct alert once, newest first. */

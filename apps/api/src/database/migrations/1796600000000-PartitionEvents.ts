@@ -1,0 +1,118 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The indexes that serve the listings (§7.4, §7.5), built on every partition through the parent. */
+const INDEXES = [
+  `CREATE INDEX events_level_date ON events (level, date DESC)`,
+  `CREATE INDEX events_service_trgm ON events USING gin (service gin_trgm_ops)`,
+  `CREATE INDEX events_message_trgm ON events USING gin (message gin_trgm_ops)`,
+  `CREATE INDEX events_service_lower_date_id ON events (lower(service), date DESC, id DESC)`,
+];
+
+// The constraints and indexes the unpartitioned table had, for down()
+const UNPARTITIONED_INDEXES = [`CREATE INDEX events_date_id ON events (date DESC, id DESC)`, ...INDEXES];
+
+const TRIGGER = `CREATE TRIGGER events_services_add AFTER INSERT ON events
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION event_services_add()`;
+
+/**
+ * `events` partitioned by UTC day (issue 12): at 25k events/s a day is 2 billion rows, and retention drops whole
+ * days instead of deleting rows; a listing's window reads only its own days.
+ *
+ * - A unique index of a partitioned table must hold the partition key, so `uid` is unique per `date`. A retried
+ *   persistence batch carries the same date and is still skipped. A fact whose date is taken again on a retry (a
+ *   client's idempotency key, a re-driven death) also claims its uid in `event_keys`, in the same statement.
+ * - `events_add_day(day)` makes a day's partition; the writer calls it for a day it has not seen, and so can any
+ *   bulk loader. Rows of a day without one land in `events_default`, never in an error, and move to their day's
+ *   partition when it is made.
+ * - The primary key (date, id) replaces the (date DESC, id DESC) index: it serves the same walks backwards.
+ * - Existing rows move into their days in this migration, which is one transaction: on a large table it takes as
+ *   long as rewriting it (README, upgrading).
+ */
+export class PartitionEvents1796600000000 implements MigrationInterface {
+  name = 'PartitionEvents1796600000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE events RENAME TO events_unpartitioned`);
+    await q.query(`DROP TRIGGER events_services_add ON events_unpartitioned`);
+    await q.query(`
+      CREATE TABLE events (
+        id bigint NOT NULL DEFAULT nextval('events_id_seq'),
+        uid text NOT NULL,
+        date timestamptz NOT NULL,
+        level integer NOT NULL,
+        service text NOT NULL,
+        message text NOT NULL,
+        alert boolean NOT NULL
+      ) PARTITION BY RANGE (date)`);
+    await q.query(`ALTER SEQUENCE events_id_seq OWNED BY events.id`);
+    await q.query(`CREATE TABLE events_default PARTITION OF events DEFAULT`);
+    await q.query(`
+      CREATE FUNCTION events_add_day(day date) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        part text := 'events_p' || to_char(day, 'YYYYMMDD');
+        low timestamptz := day::timestamp AT TIME ZONE 'UTC';
+      BEGIN
+        IF to_regclass(part) IS NOT NULL THEN
+          RETURN;
+        END IF;
+        -- two writers meeting a new day: the second waits here, then finds the partition
+        PERFORM pg_advisory_xact_lock(7962000002);
+        IF to_regclass(part) IS NOT NULL THEN
+          RETURN;
+        END IF;
+        EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS)', part);
+        -- rows that arrived before their day had a partition: attaching checks the default holds none of the day
+        EXECUTE format('WITH moved AS (DELETE FROM events_default WHERE date >= $1 AND date < $2 RETURNING *)
+                        INSERT INTO %I SELECT * FROM moved', part) USING low, low + interval '1 day';
+        EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                       part, low, low + interval '1 day');
+      END $$`);
+    await q.query(`
+      SELECT events_add_day(day) FROM (
+        SELECT DISTINCT (date AT TIME ZONE 'UTC')::date AS day FROM events_unpartitioned
+        UNION SELECT (now() AT TIME ZONE 'UTC')::date
+      ) days ORDER BY day`);
+    await q.query(`INSERT INTO events SELECT id, uid, date, level, service, message, alert FROM events_unpartitioned`);
+    await q.query(`DROP TABLE events_unpartitioned`);
+    await q.query(`ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (date, id)`);
+    await q.query(`ALTER TABLE events ADD CONSTRAINT events_uid_date UNIQUE (uid, date)`);
+    for (const index of INDEXES) {
+      await q.query(index);
+    }
+    await q.query(TRIGGER);
+    await q.query(`
+      CREATE TABLE event_keys (
+        uid text PRIMARY KEY,
+        date timestamptz NOT NULL
+      )`);
+    await q.query(`CREATE INDEX event_keys_date ON event_keys (date)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE event_keys`);
+    await q.query(`
+      CREATE TABLE events_unpartitioned (
+        id bigint NOT NULL DEFAULT nextval('events_id_seq'),
+        uid text NOT NULL,
+        date timestamptz NOT NULL,
+        level integer NOT NULL,
+        service text NOT NULL,
+        message text NOT NULL,
+        alert boolean NOT NULL
+      )`);
+    // a uid stored on two dates (a retry of an unkeyed row could do that) keeps its first row
+    await q.query(`
+      INSERT INTO events_unpartitioned
+      SELECT DISTINCT ON (uid) id, uid, date, level, service, message, alert FROM events ORDER BY uid, date, id`);
+    await q.query(`ALTER SEQUENCE events_id_seq OWNED BY events_unpartitioned.id`);
+    await q.query(`DROP TABLE events`);
+    await q.query(`DROP FUNCTION events_add_day(date)`);
+    await q.query(`ALTER TABLE events_unpartitioned RENAME TO events`);
+    await q.query(`ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (id)`);
+    await q.query(`ALTER TABLE events ADD CONSTRAINT events_uid_key UNIQUE (uid)`);
+    for (const index of UNPARTITIONED_INDEXES) {
+      await q.query(index);
+    }
+    await q.query(TRIGGER);
+  }
+}

@@ -1,0 +1,31 @@
+import { EntityManager } from 'typeorm';
+
+const DAY_MS = 86_400_000;
+
+/** `<table>_pYYYYMMDD` of a UTC day given as days since the epoch: how `snapshots` and `events` name their days. */
+export function dayPartitionName(table: string, day: number): string {
+  return `${table}_p${new Date(day * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '')}`;
+}
+
+/**
+ * Drops every day partition of `table` that ends at or before `cutoffMs`; returns the dropped names, oldest first.
+ * A partition attached by hand under another name is not ours to drop.
+ */
+export async function dropDaysBefore(manager: EntityManager, table: string, cutoffMs: number): Promise<string[]> {
+  const children: { name: string }[] = await manager.query(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = $1::regclass ORDER BY c.relname`,
+    [table],
+  );
+  const named = new RegExp(`^${table}_p(\\d{4})(\\d{2})(\\d{2})$`);
+  const dropped: string[] = [];
+  for (const { name } of children) {
+    const m = named.exec(name);
+    if (m !== null && Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + DAY_MS <= cutoffMs) {
+      // the name matched the pattern above: no quoting needed
+      await manager.query(`DROP TABLE IF EXISTS ${name}`);
+      dropped.push(name);
+    }
+  }
+  return dropped;
+}
