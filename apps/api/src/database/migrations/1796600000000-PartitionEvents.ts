@@ -11,6 +11,17 @@ const INDEXES = [
 // The constraints and indexes the unpartitioned table had, for down()
 const UNPARTITIONED_INDEXES = [`CREATE INDEX events_date_id ON events (date DESC, id DESC)`, ...INDEXES];
 
+// The columns as the Initial migration made them; the id sequence, events_id_seq, goes on from table to table
+const COLUMNS = `(
+  id bigint NOT NULL DEFAULT nextval('events_id_seq'),
+  uid text NOT NULL,
+  date timestamptz NOT NULL,
+  level integer NOT NULL,
+  service text NOT NULL,
+  message text NOT NULL,
+  alert boolean NOT NULL
+)`;
+
 const TRIGGER = `CREATE TRIGGER events_services_add AFTER INSERT ON events
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION event_services_add()`;
 
@@ -35,15 +46,7 @@ export class PartitionEvents1796600000000 implements MigrationInterface {
     await q.query(`ALTER TABLE events RENAME TO events_unpartitioned`);
     await q.query(`DROP TRIGGER events_services_add ON events_unpartitioned`);
     await q.query(`
-      CREATE TABLE events (
-        id bigint NOT NULL DEFAULT nextval('events_id_seq'),
-        uid text NOT NULL,
-        date timestamptz NOT NULL,
-        level integer NOT NULL,
-        service text NOT NULL,
-        message text NOT NULL,
-        alert boolean NOT NULL
-      ) PARTITION BY RANGE (date)`);
+      CREATE TABLE events ${COLUMNS} PARTITION BY RANGE (date)`);
     await q.query(`ALTER SEQUENCE events_id_seq OWNED BY events.id`);
     await q.query(`CREATE TABLE events_default PARTITION OF events DEFAULT`);
     await q.query(`
@@ -91,15 +94,7 @@ export class PartitionEvents1796600000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE event_keys`);
     await q.query(`
-      CREATE TABLE events_unpartitioned (
-        id bigint NOT NULL DEFAULT nextval('events_id_seq'),
-        uid text NOT NULL,
-        date timestamptz NOT NULL,
-        level integer NOT NULL,
-        service text NOT NULL,
-        message text NOT NULL,
-        alert boolean NOT NULL
-      )`);
+      CREATE TABLE events_unpartitioned ${COLUMNS}`);
     // a uid stored on two dates (a retry of an unkeyed row could do that) keeps its first row
     await q.query(`
       INSERT INTO events_unpartitioned
