@@ -53,22 +53,28 @@ export class PartitionEvents1796600000000 implements MigrationInterface {
       CREATE FUNCTION events_add_day(day date) RETURNS void LANGUAGE plpgsql AS $$
       DECLARE
         part text := 'events_p' || to_char(day, 'YYYYMMDD');
+        -- both bounds from UTC midnights: an interval added in the session's zone makes a day of 23 or 25 hours
         low timestamptz := day::timestamp AT TIME ZONE 'UTC';
+        high timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
+        waited text := current_setting('lock_timeout');
       BEGIN
         IF to_regclass(part) IS NOT NULL THEN
           RETURN;
         END IF;
-        -- two writers meeting a new day: the second waits here, then finds the partition
-        PERFORM pg_advisory_xact_lock(7962000002);
-        IF to_regclass(part) IS NOT NULL THEN
-          RETURN;
+        -- a writer waits at most this long (for a listing holding events_default, a retention drop); its caller
+        -- carries on without the day, whose rows then land in events_default
+        PERFORM set_config('lock_timeout', '5s', true);
+        -- two writers meeting a new day: the second waits here, then finds the partition (taking a table lock
+        -- refreshes the catalog, which an advisory lock does not); inserts and reads are not held up by it
+        LOCK TABLE events IN SHARE UPDATE EXCLUSIVE MODE;
+        IF to_regclass(part) IS NULL THEN
+          EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS)', part);
+          -- rows that arrived before their day had a partition: attaching checks the default holds none of the day
+          EXECUTE format('WITH moved AS (DELETE FROM events_default WHERE date >= $1 AND date < $2 RETURNING *)
+                          INSERT INTO %I SELECT * FROM moved', part) USING low, high;
+          EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, low, high);
         END IF;
-        EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS)', part);
-        -- rows that arrived before their day had a partition: attaching checks the default holds none of the day
-        EXECUTE format('WITH moved AS (DELETE FROM events_default WHERE date >= $1 AND date < $2 RETURNING *)
-                        INSERT INTO %I SELECT * FROM moved', part) USING low, low + interval '1 day';
-        EXECUTE format('ALTER TABLE events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
-                       part, low, low + interval '1 day');
+        PERFORM set_config('lock_timeout', waited, true);
       END $$`);
     await q.query(`
       SELECT events_add_day(day) FROM (
@@ -89,6 +95,11 @@ export class PartitionEvents1796600000000 implements MigrationInterface {
         date timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX event_keys_date ON event_keys (date)`);
+    // UNIQUE (uid) caught a retry on any date until now: the last day's uids are claimed, so a death re-driven or a
+    // request retried across the upgrade is still stored once (which rows were keyed is not known: all of them)
+    await q.query(`
+      INSERT INTO event_keys (uid, date)
+      SELECT DISTINCT ON (uid) uid, date FROM events WHERE date > now() - interval '1 day' ORDER BY uid, date`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDatabase } from '../../../test/stores';
 import { ENTITIES } from '../entities';
@@ -5,6 +6,7 @@ import { MIGRATIONS } from './index';
 import { PartitionEvents1796600000000 } from './1796600000000-PartitionEvents';
 
 const DAY = 86_400;
+const sleep = async (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NOW = Math.floor(Date.now() / 1000);
 
 interface Stored {
@@ -88,6 +90,64 @@ describe(PartitionEvents1796600000000.name, () => {
     await source.query(`SELECT events_add_day((to_timestamp($1) AT TIME ZONE 'UTC')::date)`, [far]);
     expect((await stored()).find((row) => row.uid === 'far')?.part).toBe(dayName(far));
     expect(await source.query(`SELECT count(*)::int AS n FROM events_default`)).toEqual([{ n: 0 }]);
+  });
+
+  it('claims the uids of the last day, which UNIQUE (uid) protected until the upgrade', async () => {
+    const claims = await source.query<{ uid: string }[]>(`SELECT uid FROM event_keys ORDER BY uid`);
+    // u9 is from now; u7, a day old, and u3 are past any retry
+    expect(claims.map((row) => row.uid)).toEqual(['u9']);
+  });
+
+  it('makes days of 24 UTC hours whatever the session zone, across a daylight saving change', async () => {
+    const client = new Client({ connectionString: db.url, options: '-c TimeZone=America/New_York' });
+    await client.connect();
+    try {
+      // New York's clocks went back on 2026-11-01: that local day had 25 hours
+      await client.query(`SELECT events_add_day('2026-11-01'), events_add_day('2026-11-02')`);
+      const { rows } = await client.query<{ bound: string }>(
+        `SELECT pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_class c
+          WHERE c.relname IN ('events_p20261101', 'events_p20261102') ORDER BY c.relname`,
+      );
+      await client.query(`SET TimeZone = 'UTC'`);
+      const utc = await client.query<{ bound: string }>(
+        `SELECT pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_class c
+          WHERE c.relname IN ('events_p20261101', 'events_p20261102') ORDER BY c.relname`,
+      );
+      expect(rows).toHaveLength(2);
+      expect(utc.rows.map((row) => row.bound)).toEqual([
+        "FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-11-02 00:00:00+00')",
+        "FOR VALUES FROM ('2026-11-02 00:00:00+00') TO ('2026-11-03 00:00:00+00')",
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('lets two writers meet a new day: the second waits for the first and finds the partition', async () => {
+    const [first, second] = [new Client({ connectionString: db.url }), new Client({ connectionString: db.url })];
+    await Promise.all([first.connect(), second.connect()]);
+    try {
+      await first.query('BEGIN');
+      await first.query(`SELECT events_add_day('2030-01-01')`);
+      const [{ pid }] = (await second.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+      const waiting = second.query(`SELECT events_add_day('2030-01-01')`);
+      // the second is blocked on the first's table lock until it commits
+      for (;;) {
+        const { rows } = await first.query<{ wait: string | null }>(
+          `SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1`,
+          [pid],
+        );
+        if (rows[0]?.wait === 'Lock') {
+          break;
+        }
+        await sleep(20);
+      }
+      await first.query('COMMIT');
+      await expect(waiting).resolves.toBeDefined();
+      expect(await partitions()).toContain('events_p20300101');
+    } finally {
+      await Promise.all([first.end(), second.end()]);
+    }
   });
 
   it('refuses a uid twice on one date, allows it on another (the key table dedupes those)', async () => {

@@ -22,10 +22,32 @@ export async function dropDaysBefore(manager: EntityManager, table: string, cuto
   for (const { name } of children) {
     const m = named.exec(name);
     if (m !== null && Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + DAY_MS <= cutoffMs) {
-      // the name matched the pattern above: no quoting needed
-      await manager.query(`DROP TABLE IF EXISTS ${name}`);
-      dropped.push(name);
+      if (await dropUnlessBusy(manager, name)) {
+        dropped.push(name);
+      }
     }
   }
   return dropped;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Dropping a partition locks the whole table for a moment; while it waits for a long reader, every insert queues
+ * behind it. So it waits 5 s at most, and a day still in use is left to the next day's run.
+ */
+async function dropUnlessBusy(manager: EntityManager, name: string): Promise<boolean> {
+  try {
+    await manager.transaction(async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = '5s'`);
+      // the name matched the day pattern: no quoting needed
+      await tx.query(`DROP TABLE IF EXISTS ${name}`);
+    });
+    return true;
+  } catch (error) {
+    if ((error as { driverError?: { code?: string } }).driverError?.code === LOCK_NOT_AVAILABLE) {
+      return false;
+    }
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { GroupCommit } from '../../common/group-commit';
@@ -77,8 +77,9 @@ const INSERT_CLAIMING = `WITH t AS (
     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::bool[], $7::bool[])
       AS t(u, d, l, s, m, a, k)),
   claimed AS (
-    INSERT INTO event_keys (uid, date) SELECT u, to_timestamp(d) FROM t WHERE k ON CONFLICT (uid) DO NOTHING
-    RETURNING uid)
+    -- claimed in uid order: two batches claiming the same uids never wait on each other crosswise
+    INSERT INTO event_keys (uid, date) SELECT u, to_timestamp(d) FROM t WHERE k ORDER BY u
+    ON CONFLICT (uid) DO NOTHING RETURNING uid)
   INSERT INTO events (uid, date, level, service, message, alert)
   SELECT u, to_timestamp(d), l, s, m, a FROM t WHERE NOT k OR u IN (SELECT uid FROM claimed)
   ON CONFLICT (uid, date) DO NOTHING`;
@@ -92,6 +93,7 @@ export class EventsRepository {
     async (wanted) => this.recentMany(wanted),
     { maxItems: RECENT_BATCH },
   );
+  private readonly logger = new Logger(EventsRepository.name);
   /** UTC days (days since the epoch) whose partition this process made or found. */
   private readonly days = new Set<number>();
 
@@ -145,9 +147,15 @@ export class EventsRepository {
     if (missing.length === 0) {
       return;
     }
-    await this.events.manager.query(`SELECT events_add_day(day) FROM unnest($1::date[]) AS day`, [
-      missing.map((day) => new Date(day * DAY_S * 1000).toISOString().slice(0, 10)),
-    ]);
+    try {
+      await this.events.manager.query(`SELECT events_add_day(day) FROM unnest($1::date[]) AS day`, [
+        missing.map((day) => new Date(day * DAY_S * 1000).toISOString().slice(0, 10)),
+      ]);
+    } catch (error) {
+      // the rows are not refused for it: they land in events_default, and the next batch of the day tries again
+      this.logger.warn(`day partitions not made yet (${(error as Error).message}); rows go to events_default`);
+      return;
+    }
     missing.forEach((day) => this.days.add(day));
   }
 
@@ -213,7 +221,9 @@ export class EventsRepository {
     const manager = this.events.manager;
     const days = await dropDaysBefore(manager, 'events', cutoff.getTime());
     const [, rows] = await manager.query<[unknown, number]>(`DELETE FROM events_default WHERE date < $1`, [cutoff]);
-    await manager.query(`DELETE FROM event_keys WHERE date < $1`, [cutoff]);
+    // the claims go with the days that went: a row of the cutoff's own day keeps its claim while it stays
+    const dayStart = new Date(Math.floor(cutoff.getTime() / (DAY_S * 1000)) * DAY_S * 1000);
+    await manager.query(`DELETE FROM event_keys WHERE date < $1`, [dayStart]);
     // found again at the next write of such a day, made again if it is gone
     this.days.clear();
     return { days, rows };
