@@ -60,14 +60,15 @@ export class PersistenceWriter {
   }
 
   private async transaction(batch: PersistenceBatch): Promise<void> {
-    // outside the transaction: a day partition made in one that rolls back would be missing after it
-    await this.events.addDays(batch.events);
     // the hot path (add-event batches) is one statement, atomic on its own: BEGIN and COMMIT would be two more
     // round trips per batch for a worker whose speed is its round trips
     if (eventsOnly(batch)) {
       await this.events.insert(batch.events);
       return;
     }
+    // outside the transaction: a day partition made in one that rolls back would be missing after it (insert makes
+    // them itself when it has no transaction, as above)
+    await this.events.addDays(batch.events);
     await this.manager.transaction(async (tx) => {
       await this.events.insert(batch.events, tx);
       await this.heartbeats.upsert(batch.heartbeats, tx);

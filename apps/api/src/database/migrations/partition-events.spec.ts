@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDatabase } from '../../../test/stores';
 import { ENTITIES } from '../entities';
+import { dayPartitionName } from '../repositories/day-partitions';
 import { MIGRATIONS } from './index';
 import { PartitionEvents1796600000000 } from './1796600000000-PartitionEvents';
 
@@ -34,7 +35,7 @@ describe(PartitionEvents1796600000000.name, () => {
           WHERE i.inhparent = 'events'::regclass ORDER BY 1`,
       )
     ).map((row) => row.name);
-  const dayName = (epoch: number) => `events_p${new Date(epoch * 1000).toISOString().slice(0, 10).replaceAll('-', '')}`;
+  const dayName = (epoch: number) => dayPartitionName('events', Math.floor(epoch / DAY));
 
   beforeAll(async () => {
     db = await createDatabase();

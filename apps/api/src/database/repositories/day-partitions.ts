@@ -2,9 +2,14 @@ import { EntityManager } from 'typeorm';
 
 const DAY_MS = 86_400_000;
 
+/** `YYYY-MM-DD` of a UTC day given as days since the epoch. */
+export function utcDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** `<table>_pYYYYMMDD` of a UTC day given as days since the epoch: how `snapshots` and `events` name their days. */
 export function dayPartitionName(table: string, day: number): string {
-  return `${table}_p${new Date(day * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '')}`;
+  return `${table}_p${utcDate(day).replaceAll('-', '')}`;
 }
 
 /**

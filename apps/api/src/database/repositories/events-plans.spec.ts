@@ -2,6 +2,7 @@ import { DataSource, Logger } from 'typeorm';
 import { createDatabase } from '../../../test/stores';
 import { ENTITIES, Event } from '../entities';
 import { MIGRATIONS } from '../migrations';
+import { dayPartitionName } from './day-partitions';
 import { EventsListQuery, EventsRepository, ListedEvent } from './events.repository';
 
 // Issue 12: every filter of GET /events must stay on an index path at 10M rows. A plan is checked here on a
@@ -98,7 +99,7 @@ const EVENTS_TABLE = /^events(_p\d{8}|_default)?$/;
 function daysOf(from: number, to: number): string[] {
   const names: string[] = [];
   for (let day = Math.floor(from / DAY); day <= Math.floor(to / DAY); day++) {
-    names.push(`events_p${new Date(day * DAY * 1000).toISOString().slice(0, 10).replaceAll('-', '')}`);
+    names.push(dayPartitionName('events', day));
   }
   return names;
 }

@@ -1,12 +1,15 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { GroupCommit } from '../../common/group-commit';
 import { HintedError } from '../../common/hinted-error';
 import { Event } from '../entities';
 import { SEARCH_DATA_SOURCE } from '../search-data-source';
-import { dropDaysBefore } from './day-partitions';
-import { namesEqualTo, namesMatching, ServiceNames } from './event-service-names';
+import { dropDaysBefore, utcDate } from './day-partitions';
+import { EventsListQuery, pageQuery, RawListed } from './events-page-query';
+import { namesEqualTo, namesMatching } from './event-service-names';
+
+export type { EventsListQuery } from './events-page-query';
 
 /** An event as the `persistence` queue carries it: times are epoch seconds; `uid` makes a rewrite a no-op. */
 export interface EventRow {
@@ -24,21 +27,6 @@ export interface EventRow {
   keyed?: boolean;
 }
 
-/** A listing's filters; the patterns are already translated for PostgreSQL and linear-safe (§7.4). */
-export interface EventsListQuery {
-  from: number;
-  to: number;
-  level?: number;
-  servicePattern?: string;
-  /** Wins over servicePattern: the same filter as an equality on lower(service), which an index serves. */
-  serviceExact?: string;
-  messagePattern?: string;
-  limit: number;
-  /** Bytes of service + message (as stored, plus a fixed share per row) one page may hold. */
-  maxBytes: number;
-  cursor?: { date: number; id: string };
-}
-
 export interface ListedEvent {
   id: string;
   date: number;
@@ -49,10 +37,6 @@ export interface ListedEvent {
   /** Bytes of this row and every row before it on the page (ROW_BYTES each, plus service and message). */
   runningBytes: number;
 }
-
-/** A row's share of a page apart from its text: the JSON keys, date, level and punctuation. */
-const ROW_BYTES = 64;
-const ROW_SIZE = `(${ROW_BYTES} + octet_length(events.service) + octet_length(events.message))`;
 
 /** Regex filters run inside PostgreSQL under this budget. */
 const REGEX_TIMEOUT_MS = 2000;
@@ -68,6 +52,7 @@ export interface RecentEvent {
 const RECENT_BATCH = 200;
 
 const DAY_S = 86_400;
+const DAY_MS = DAY_S * 1000;
 const INSERT = `INSERT INTO events (uid, date, level, service, message, alert)
   SELECT u, to_timestamp(d), l, s, m, a
   FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::bool[]) AS t(u, d, l, s, m, a)
@@ -149,7 +134,7 @@ export class EventsRepository {
     }
     try {
       await this.events.manager.query(`SELECT events_add_day(day) FROM unnest($1::date[]) AS day`, [
-        missing.map((day) => new Date(day * DAY_S * 1000).toISOString().slice(0, 10)),
+        missing.map(utcDate),
       ]);
     } catch (error) {
       // the rows are not refused for it: they land in events_default, and the next batch of the day tries again
@@ -169,7 +154,7 @@ export class EventsRepository {
       query.serviceExact !== undefined && query.messagePattern === undefined
         ? await this.listExact(query, query.serviceExact)
         : query.servicePattern === undefined && query.messagePattern === undefined
-          ? await this.listQuery(this.searches, query).getRawMany<RawListed>()
+          ? await pageQuery(this.searches, query).getRawMany<RawListed>()
           : await this.listUnderTimeout(query);
     return rows.map(({ id, epoch, level, service, message, alert, running }) => ({
       id,
@@ -222,7 +207,7 @@ export class EventsRepository {
     const days = await dropDaysBefore(manager, 'events', cutoff.getTime());
     const [, rows] = await manager.query<[unknown, number]>(`DELETE FROM events_default WHERE date < $1`, [cutoff]);
     // the claims go with the days that went: a row of the cutoff's own day keeps its claim while it stays
-    const dayStart = new Date(Math.floor(cutoff.getTime() / (DAY_S * 1000)) * DAY_S * 1000);
+    const dayStart = new Date(Math.floor(cutoff.getTime() / DAY_MS) * DAY_MS);
     await manager.query(`DELETE FROM event_keys WHERE date < $1`, [dayStart]);
     // found again at the next write of such a day, made again if it is gone
     this.days.clear();
@@ -232,7 +217,7 @@ export class EventsRepository {
   /** `^literal$`: its stored names first (`~*` on each name, not on every row), then their rows by index. */
   private async listExact(query: EventsListQuery, literal: string): Promise<RawListed[]> {
     const services = await namesEqualTo(this.searches, literal, query.servicePattern ?? '');
-    return services.names.length === 0 ? [] : this.listQuery(this.searches, query, services).getRawMany<RawListed>();
+    return services.names.length === 0 ? [] : pageQuery(this.searches, query, services).getRawMany<RawListed>();
   }
 
   private async listUnderTimeout(query: EventsListQuery): Promise<RawListed[]> {
@@ -243,7 +228,7 @@ export class EventsRepository {
         if (services?.names.length === 0) {
           return [];
         }
-        return this.listQuery(tx, query, services).getRawMany<RawListed>();
+        return pageQuery(tx, query, services).getRawMany<RawListed>();
       });
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {
@@ -252,113 +237,4 @@ export class EventsRepository {
       throw error;
     }
   }
-
-  /**
-   * The page's rows, numbered by bytes: the inner query walks the index newest first with a running sum of row
-   * sizes (octet_length reads the stored length, no detoasting); the outer one keeps the rows that start within
-   * the budget, so the texts of the rows past it are never fetched.
-   */
-  private listQuery(
-    manager: EntityManager,
-    query: EventsListQuery,
-    services?: ServiceNames,
-  ): SelectQueryBuilder<ObjectLiteral> {
-    const window = 'ORDER BY events.date DESC, events.id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND';
-    const inner = (
-      services === undefined ? this.filteredQuery(manager, query) : this.perServiceQuery(manager, query, services)
-    )
-      .select('events.id', 'id')
-      .addSelect('events.date', 'date')
-      .addSelect('extract(epoch FROM events.date)::bigint', 'epoch')
-      .addSelect('events.level', 'level')
-      .addSelect('events.service', 'service')
-      .addSelect('events.message', 'message')
-      .addSelect('events.alert', 'alert')
-      .addSelect(`sum(${ROW_SIZE}) OVER (${window} CURRENT ROW)`, 'running')
-      .addSelect(`coalesce(sum(${ROW_SIZE}) OVER (${window} 1 PRECEDING), 0)`, 'before');
-    return manager
-      .createQueryBuilder()
-      .select(['page.id AS id', 'page.epoch AS epoch', 'page.level AS level', 'page.service AS service'])
-      .addSelect(['page.message AS message', 'page.alert AS alert', 'page.running AS running'])
-      .from(`(${inner.getQuery()})`, 'page')
-      .setParameters(inner.getParameters())
-      .where('page.before < :maxBytes', { maxBytes: query.maxBytes })
-      .orderBy('page.date', 'DESC')
-      .addOrderBy('page.id', 'DESC');
-  }
-
-  /**
-   * The newest `limit + 1` rows of each matched name, one index range each (PostgreSQL cannot merge an `= ANY`
-   * over the index in date order, so it read every row of every name in the window and sorted them: 0.5 s at 10M
-   * rows); the newest of those make the page. With no filter off the index, the ranges are index-only and only the
-   * page's own rows are read from the table.
-   */
-  private perServiceQuery(
-    manager: EntityManager,
-    query: EventsListQuery,
-    services: ServiceNames,
-  ): SelectQueryBuilder<Event> {
-    const perName = this.filteredQuery(manager, query, services)
-      .select('events.id', 'id')
-      .addSelect('events.date', 'date')
-      .andWhere('lower(events.service) = wanted.lowered');
-    const newest = `SELECT pick.id, pick.date FROM unnest(CAST(:lowered AS text[])) AS wanted(lowered)
-      CROSS JOIN LATERAL (${perName.getQuery()}) AS pick
-      ORDER BY pick.date DESC, pick.id DESC LIMIT :take`;
-    return (
-      manager
-        .createQueryBuilder(Event, 'events')
-        .innerJoin(`(${newest})`, 'top', 'top.date = events.date AND top.id = events.id')
-        // the window again, so the rows are fetched from its days only, not probed for in every partition
-        .where('events.date >= to_timestamp(:from) AND events.date <= to_timestamp(:to)')
-        .setParameters({ ...perName.getParameters(), lowered: services.lowered, take: query.limit + 1 })
-    );
-  }
-
-  private filteredQuery(
-    manager: EntityManager,
-    query: EventsListQuery,
-    services?: ServiceNames,
-  ): SelectQueryBuilder<Event> {
-    const builder = manager
-      .createQueryBuilder(Event, 'events')
-      .where('events.date >= to_timestamp(:from)', { from: query.from })
-      .andWhere('events.date <= to_timestamp(:to)', { to: query.to });
-    if (query.level !== undefined) {
-      builder.andWhere('events.level >= :level', { level: query.level });
-    }
-    if (services !== undefined) {
-      // the caller names the lowered form the index finds; a case variant the pattern did not match is left out
-      // (for `^literal$` too: the Kelvin sign lowers to 'k', yet `~*` does not match it)
-      if (services.exactCase) {
-        builder.andWhere('events.service = ANY(:services)', { services: services.names });
-      }
-    } else if (query.servicePattern !== undefined) {
-      builder.andWhere('events.service ~* :servicePattern', { servicePattern: query.servicePattern });
-    }
-    if (query.messagePattern !== undefined) {
-      builder.andWhere('events.message ~* :messagePattern', { messagePattern: query.messagePattern });
-    }
-    if (query.cursor) {
-      builder.andWhere('(events.date, events.id) < (to_timestamp(:cursorDate), CAST(:cursorId AS bigint))', {
-        cursorDate: query.cursor.date,
-        cursorId: query.cursor.id,
-      });
-    }
-    // ORDER BY names the table column: ordering by the epoch expression would defeat the (date, id) index
-    return builder
-      .orderBy('events.date', 'DESC')
-      .addOrderBy('events.id', 'DESC')
-      .limit(query.limit + 1);
-  }
-}
-
-interface RawListed {
-  id: string;
-  epoch: string;
-  level: number;
-  service: string;
-  message: string;
-  alert: boolean;
-  running: string;
 }
