@@ -117,7 +117,7 @@ async function configureApp(app: NestFastifyApplication, env: Env): Promise<void
 function timeAnswers(fastify: FastifyInstance, metrics: Metrics): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.http.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+    metrics.http.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 }

@@ -1,5 +1,9 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { AnswerTimes } from './answer-times';
+
+/** Seconds; labelled method, route and status. */
+export const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /**
  * The process's Prometheus metrics (prom-client), on a registry of its own rather than the library's global one:
@@ -36,13 +40,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly http = new Histogram({
-    name: 'watchtower_http_request_duration_seconds',
-    help: 'HTTP answers by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  readonly http = new AnswerTimes(
+    'watchtower_http_request_duration_seconds',
+    'HTTP answers by method, route pattern and status.',
+    HTTP_BUCKETS,
+    this.registry,
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
