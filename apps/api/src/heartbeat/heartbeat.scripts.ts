@@ -32,12 +32,16 @@ export const PULSE_ARGS = 6;
  */
 export const PULSES = script(`
 local out = {}
+local n = 0
+-- one INCRBY for the whole call: a version each, in order; a refused pulse leaves its number unused
+local version = redis.call('INCRBY', KEYS[4], (#ARGV - 1) / ${PULSE_ARGS})
+version = version - (#ARGV - 1) / ${PULSE_ARGS}
 for i = 2, #ARGV, ${PULSE_ARGS} do
   local service = ARGV[i]
   local prevRaw = redis.call('HGET', KEYS[1], service)
   local prev = prevRaw and cjson.decode(prevRaw)
   if (not prev) and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[i + 5]) then
-    table.insert(out, 'limit'); table.insert(out, ''); table.insert(out, '')
+    out[n + 1] = 'limit'; out[n + 2] = ''; out[n + 3] = ''
   else
     local position
     if prev then
@@ -47,23 +51,28 @@ for i = 2, #ARGV, ${PULSE_ARGS} do
       redis.call('ZADD', KEYS[8], position, service)
     end
     local nextIn = tonumber(ARGV[i + 3])
+    version = version + 1
     local rec = {
       service = service, alertType = ARGV[i + 1], alertTarget = ARGV[i + 2], nextIn = nextIn,
       last = sec, expected = sec + nextIn, alerted = false, cancelled = false,
-      position = position, version = redis.call('INCR', KEYS[4])
+      position = position, version = version
     }
     if ARGV[i + 4] ~= '' then rec.repeatEvery = tonumber(ARGV[i + 4]) end
     local raw = cjson.encode(rec)
     redis.call('HSET', KEYS[1], service, raw)
     redis.call('ZADD', KEYS[2], deathAt(rec), service)
-    redis.call('ZREM', KEYS[5], service)
     redis.call('SADD', KEYS[9], service)
+    local recovered = ''
     if prev and prev.alerted then
+      -- only a death schedules reminders (CLAIM_DUE, RESTORE), so only a recovery has one to drop
+      redis.call('ZREM', KEYS[5], service)
       redis.call('HSET', KEYS[6], service, cjson.encode({record = rec, death = prev.deadAt or prev.expected}))
       redis.call('ZADD', KEYS[7], now, service)
+      recovered = prevRaw
     end
-    table.insert(out, 'ok'); table.insert(out, raw); table.insert(out, (prev and prev.alerted) and prevRaw or '')
+    out[n + 1] = 'ok'; out[n + 2] = raw; out[n + 3] = recovered
   end
+  n = n + 3
 end
 return out
 `);
