@@ -7,7 +7,7 @@ import { Env } from '../config/env';
 import { HeartbeatsRepository } from '../database/repositories';
 import { heartbeatsNotice, publishCommitted } from '../persistence/committed';
 import { HeartbeatKeys, heartbeatKeys } from './heartbeat.keys';
-import { ACK_DIRTY, CLAIM_DIRTY } from './heartbeat.scripts';
+import { ACK_DIRTY, CLAIM_DIRTY } from './heartbeat.drain-scripts';
 import { REDRIVE_AFTER_SECONDS } from './heartbeat.store';
 
 /**

@@ -15,7 +15,8 @@ local function nextReminder(rec, at, every) return rec.deadAt + (math.floor((at 
 local function repeatEvery(rec, default) return rec.repeatEvery or tonumber(default) end
 `;
 
-function script(body: string): string {
+/** A script body with the formulas in front, so every script computes deadlines and reminders alike. */
+export function script(body: string): string {
   return FORMULAS + body;
 }
 
@@ -34,8 +35,8 @@ export const PULSES = script(`
 local out = {}
 local n = 0
 -- one INCRBY for the whole call: a version each, in order; a refused pulse leaves its number unused
-local version = redis.call('INCRBY', KEYS[4], (#ARGV - 1) / ${PULSE_ARGS})
-version = version - (#ARGV - 1) / ${PULSE_ARGS}
+local count = (#ARGV - 1) / ${PULSE_ARGS}
+local version = redis.call('INCRBY', KEYS[4], count) - count
 for i = 2, #ARGV, ${PULSE_ARGS} do
   local service = ARGV[i]
   local prevRaw = redis.call('HGET', KEYS[1], service)
@@ -256,47 +257,5 @@ for i = 2, #ARGV, 2 do
     redis.call('ZADD', KEYS[2], 'NX', tonumber(ARGV[i + 1]), ARGV[i])
   end
 end
-return 1
-`);
-
-/**
- * KEYS dirty draining rec ver; ARGV nowMs batch redriveAfterSeconds. Claims up to `batch` services whose record
- * changed since it was last copied to PostgreSQL: first the claims older than redriveAfterSeconds (their worker died
- * before writing them), then marks taken from the dirty set. A claim moves to `draining` in the same step as its
- * mark leaves `dirty`, so no crash loses it. Returns the transition counter (every row is older than it), then
- * service, record ('' once deleted) pairs.
- */
-export const CLAIM_DIRTY = script(`
-local batch = tonumber(ARGV[2])
-local claimed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]), 'LIMIT', 0, batch)
-if #claimed < batch then
-  for _, s in ipairs(redis.call('SPOP', KEYS[1], batch - #claimed)) do table.insert(claimed, s) end
-end
-local out = {redis.call('GET', KEYS[4]) or '0'}
-if #claimed == 0 then return out end
--- one variadic call each rather than two per service: Redis runs nothing else meanwhile, pulses included
-local lease = {}
-for i, s in ipairs(claimed) do
-  lease[2 * i - 1] = now
-  lease[2 * i] = s
-end
-redis.call('ZADD', KEYS[2], unpack(lease))
-local records = redis.call('HMGET', KEYS[3], unpack(claimed))
-for i, s in ipairs(claimed) do
-  out[2 * i] = s
-  out[2 * i + 1] = records[i] or ''
-end
-return out
-`);
-
-/** KEYS draining; ARGV nowMs claimedAtMs service... Forgets the claims once written, unless re-claimed since. */
-export const ACK_DIRTY = script(`
-local at = tonumber(ARGV[2]) / 1000
-local scores = redis.call('ZMSCORE', KEYS[1], unpack(ARGV, 3))
-local done = {}
-for i = 1, #ARGV - 2 do
-  if tonumber(scores[i]) == at then table.insert(done, ARGV[i + 2]) end
-end
-if #done > 0 then redis.call('ZREM', KEYS[1], unpack(done)) end
 return 1
 `);
