@@ -52,4 +52,34 @@ describe('GroupCommit', () => {
     await expect(refused[1]).rejects.toThrow('refused');
     await expect(later).resolves.toBe(20);
   });
+
+  it('with maxInFlight, the pushes of later turns wait for the flush under way and leave together', async () => {
+    const flushes: number[][] = [];
+    const gates: (() => void)[] = [];
+    const commit = new GroupCommit<number, number>(
+      async (items) => {
+        flushes.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items.map((n) => n * 10);
+      },
+      { maxItems: 3, maxInFlight: 1 },
+    );
+    const first = commit.push(1);
+    await nextTurn();
+    expect(flushes).toEqual([[1]]);
+    const waiting = [commit.push(2)];
+    await nextTurn();
+    waiting.push(commit.push(3));
+    await nextTurn();
+    expect(flushes).toEqual([[1]]); // held while the first is under way
+    gates.shift()!();
+    expect(await first).toBe(10);
+    await nextTurn();
+    expect(flushes).toEqual([[1], [2, 3]]);
+    // a full batch leaves at once, in flight or not
+    const full = [commit.push(4), commit.push(5), commit.push(6)];
+    expect(flushes).toEqual([[1], [2, 3], [4, 5, 6]]);
+    gates.splice(0).forEach((open) => open());
+    expect(await Promise.all([...waiting, ...full])).toEqual([20, 30, 40, 50, 60]);
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * `maxBytes` with `sizeOf`: a batch is also flushed once its items weigh that much; without them, only `maxItems`
  * bounds it. `lingerMs`: how long the first item of a batch waits for others; without it, until the end of its turn.
+ * `maxInFlight`: while that many flushes are under way, a batch waits for one of them to settle (or to fill up)
+ * instead of leaving at the end of its turn.
  */
-export type GroupCommitLimits<T> = { maxItems: number; lingerMs?: number } & (
+export type GroupCommitLimits<T> = { maxItems: number; lingerMs?: number; maxInFlight?: number } & (
   { maxBytes: number; sizeOf: (item: T) => number } | { maxBytes?: undefined; sizeOf?: undefined }
 );
 
@@ -17,6 +19,7 @@ export class GroupCommit<T, R = void> {
   private pendingBytes = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[] | void>,
@@ -41,6 +44,9 @@ export class GroupCommit<T, R = void> {
   }
 
   private drain(): void {
+    if (this.inFlight >= (this.limits.maxInFlight ?? Infinity) && this.pending.length < this.limits.maxItems) {
+      return; // the settling flush drains it
+    }
     this.scheduled = false;
     // a batch that filled up before its linger ended: the next batch starts a linger of its own
     clearTimeout(this.timer);
@@ -51,9 +57,17 @@ export class GroupCommit<T, R = void> {
     if (batch.length === 0) {
       return;
     }
-    this.flush(batch.map((entry) => entry.item)).then(
-      (results) => batch.forEach((entry, i) => entry.resolve((results as R[] | undefined)?.[i] as R)),
-      (error: unknown) => batch.forEach((entry) => entry.reject(error)),
-    );
+    this.inFlight++;
+    this.flush(batch.map((entry) => entry.item))
+      .then(
+        (results) => batch.forEach((entry, i) => entry.resolve((results as R[] | undefined)?.[i] as R)),
+        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+      )
+      .finally(() => {
+        this.inFlight--;
+        if (this.scheduled && this.limits.maxInFlight !== undefined) {
+          this.drain();
+        }
+      });
   }
 }

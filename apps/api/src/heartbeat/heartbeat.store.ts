@@ -50,6 +50,10 @@ const SCAN_CHUNK = 1000;
 const READ_CHUNK = 250;
 /** Pulses per script call: one turn of the event loop rarely holds more, and the call stays short for Redis. */
 const PULSES_PER_CALL = 500;
+// Script calls under way at once: the pulses of later turns wait for the call in flight, then leave together (a
+// full call leaves at once). Against a call per turn, 6 alternating pairs of bench pulses: more pulses/s in all six
+// (0.3-18 %, median 8 %), p99 1-1.5 ms higher.
+const PULSE_CALLS_IN_FLIGHT = 1;
 
 /** Redis side of heartbeats: every transition is one atomic script together with its deadline. */
 @Injectable()
@@ -67,12 +71,13 @@ export class HeartbeatStore {
     this.defaultRepeatEvery = env.heartbeatRepeatEvery;
     this.pulses = new GroupCommit(async (batch) => this.pulseMany(batch), {
       maxItems: PULSES_PER_CALL,
+      maxInFlight: PULSE_CALLS_IN_FLIGHT,
       maxBytes: 4 * 1024 * 1024,
       sizeOf: ({ input }) => input.service.length + input.alertTarget.length,
     });
   }
 
-  /** Every pulse of an event-loop turn shares one script call; each gets its own outcome. */
+  /** The pulses of a turn (and of the turns a call in flight spans) share one script call, each its own outcome. */
   async pulse(input: PulseFields, maxServices: number): Promise<PulseOutcome> {
     return this.pulses.push({ input, maxServices });
   }
