@@ -20,6 +20,8 @@ export class GroupCommit<T, R = void> {
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
+  /** A batch whose turn ended while `maxInFlight` flushes were under way: the next one to settle sends it. */
+  private held = false;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[] | void>,
@@ -30,7 +32,7 @@ export class GroupCommit<T, R = void> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       this.pendingBytes += this.limits.sizeOf?.(item) ?? 0;
-      if (this.pending.length >= this.limits.maxItems || this.pendingBytes >= (this.limits.maxBytes ?? Infinity)) {
+      if (this.full()) {
         this.drain();
       } else if (!this.scheduled) {
         this.scheduled = true;
@@ -43,10 +45,16 @@ export class GroupCommit<T, R = void> {
     });
   }
 
+  private full(): boolean {
+    return this.pending.length >= this.limits.maxItems || this.pendingBytes >= (this.limits.maxBytes ?? Infinity);
+  }
+
   private drain(): void {
-    if (this.inFlight >= (this.limits.maxInFlight ?? Infinity) && this.pending.length < this.limits.maxItems) {
-      return; // the settling flush drains it
+    if (this.inFlight >= (this.limits.maxInFlight ?? Infinity) && !this.full()) {
+      this.held = true;
+      return;
     }
+    this.held = false;
     this.scheduled = false;
     // a batch that filled up before its linger ended: the next batch starts a linger of its own
     clearTimeout(this.timer);
@@ -65,7 +73,7 @@ export class GroupCommit<T, R = void> {
       )
       .finally(() => {
         this.inFlight--;
-        if (this.scheduled && this.limits.maxInFlight !== undefined) {
+        if (this.held) {
           this.drain();
         }
       });
