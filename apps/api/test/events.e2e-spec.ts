@@ -35,6 +35,21 @@ describe('POST /event and GET /events (§5.7, §5.8, §7)', () => {
     expect(stored).toEqual(messages.map((m) => m.replace('\u0000', '\ufffd')));
   });
 
+  it('lists events newest first, those of one second in reverse arrival order (§7.1, §7.5)', async () => {
+    // posted one after another, fast enough that the worker fetches a job while it completes another: BullMQ then
+    // hands the two over in either order, and the writer must still write them in queue order
+    const count = 400;
+    for (let i = 0; i < count; i += 1) {
+      expect((await add({ service: 'arrival', message: String(i), level: 1 })).status).toBe(200);
+    }
+    const listed = await eventually(async () => {
+      const { events } = await list(`service=^arrival$&limit=${count}`);
+      expect(events).toHaveLength(count);
+      return events.map((e: { message: string }) => Number(e.message));
+    });
+    expect(listed).toEqual(Array.from({ length: count }, (_, i) => count - 1 - i));
+  });
+
   it('stores the alert flag and raises an event alert to the default target', async () => {
     await add({ service: 'flagged', message: 'disk full', level: 5, alert: true });
     await add({ service: 'flagged', message: 'not an alert', alert: 0 });

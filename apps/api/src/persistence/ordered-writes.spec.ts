@@ -93,3 +93,67 @@ describe(OrderedWrites.name, () => {
     expect(order).toEqual([3, 2, 1]);
   });
 });
+
+describe(`${OrderedWrites.name} gaps in the queue order`, () => {
+  const ticks = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i += 1) {
+      await tick();
+    }
+  };
+
+  it('holds a job whose predecessor arrives some turns later, and writes both in queue order', async () => {
+    const writer = gatedWriter();
+    const writes = new OrderedWrites(merge, writer.write, isOutage, 10, 60_000);
+    const first = writes.write([1], 1);
+    await tick();
+    writer.calls[0].release();
+    await first;
+    // 3 before 2, several turns apart: BullMQ's completion fetch and its blocking fetch race like this
+    const third = writes.write([3], 3);
+    await ticks(5);
+    expect(writer.calls).toHaveLength(1);
+    const second = writes.write([2], 2);
+    await ticks(2);
+    expect(writer.calls.map((c) => c.batch)).toEqual([[1], [2, 3]]);
+    writer.calls[1].release();
+    await Promise.all([second, third]);
+  });
+
+  it('writes past a gap that stays open, then stops waiting for gaps (another worker takes their jobs)', async () => {
+    const writer = gatedWriter();
+    const writes = new OrderedWrites(merge, writer.write, isOutage, 10, 30);
+    const first = writes.write([1], 1);
+    await tick();
+    writer.calls[0].release();
+    await first;
+    const started = performance.now();
+    const third = writes.write([3], 3);
+    while (writer.calls.length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(writer.calls[1].batch).toEqual([3]);
+    writer.calls[1].release();
+    await third;
+    // job 4 never comes: 5 is written at once now
+    const fifth = writes.write([5], 5);
+    await ticks(2);
+    expect(writer.calls.map((c) => c.batch)).toEqual([[1], [3], [5]]);
+    writer.calls[2].release();
+    await fifth;
+  });
+
+  it('lets a late job (a retry) and a job of unknown place through without waiting', async () => {
+    const writer = gatedWriter();
+    const writes = new OrderedWrites(merge, writer.write, isOutage, 10, 60_000);
+    const first = writes.write([5], 5);
+    await tick();
+    writer.calls[0].release();
+    await first;
+    const late = [writes.write([2], 2), writes.write([9], Number.MAX_SAFE_INTEGER), writes.write([6], 6)];
+    await tick();
+    expect(writer.calls.map((c) => c.batch)).toEqual([[5], [2, 6, 9]]);
+    writer.calls[1].release();
+    await Promise.all(late);
+  });
+});

@@ -17,11 +17,38 @@ import { PersistenceBatch } from './persistence.types';
 /** How long the probe after a failed write may take before PostgreSQL counts as away. */
 const PROBE_DEADLINE_MS = 2000;
 
-/** A batch failed while PostgreSQL does not answer at all: the outage's failure, not the batch's. */
+/**
+ * A batch failed for PostgreSQL's state, not its own: PostgreSQL does not answer at all, or the failure is one that
+ * passes (no connection to be had in time under load, a deadlock, a server shutting down). The outage's failure.
+ */
 export class PostgresAwayError extends Error {
   constructor(cause: unknown) {
     super(`PostgreSQL does not answer: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * SQLSTATE classes that say nothing about the batch: connection exception, transaction rollback (deadlock,
+ * serialization), insufficient resources, object not in prerequisite state (lock not available), operator
+ * intervention, system error.
+ */
+const PASSING_CLASSES = new Set(['08', '40', '53', '55', '57', '58']);
+// node-postgres's own words when it has no connection to give: these errors carry no SQLSTATE
+const CONNECTION_FAILURES = /timeout exceeded when trying to connect|connection terminated|connection timeout/i;
+
+/** True when `error` would pass on its own: retrying the same batch in place is right, failing it is not. */
+export function passingFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    // 57014, a statement cancelled by its timeout, may be the batch's own size: retried in place it would hold the
+    // queue for good
+    return PASSING_CLASSES.has(code.slice(0, 2)) && code !== '57014';
+  }
+  // a socket's errno (ECONNRESET, ECONNREFUSED, ETIMEDOUT...)
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return true;
+  }
+  return error instanceof Error && CONNECTION_FAILURES.test(error.message);
 }
 
 /**
@@ -43,11 +70,18 @@ export class PersistenceWriter {
     private readonly env: Env,
   ) {}
 
-  /** Throws PostgresAwayError when the batch failed and PostgreSQL does not answer a `SELECT 1` either. */
+  /**
+   * Throws PostgresAwayError when the batch failed for a passing reason, or PostgreSQL does not answer a `SELECT 1`
+   * either. Under load a batch could fail on a connection not had in time while the probe, a moment later, got
+   * one: failed, its job came back after the jobs queued behind it, and their ids no longer followed acceptance.
+   */
   async write(batch: PersistenceBatch): Promise<void> {
     try {
       await this.transaction(batch);
     } catch (error) {
+      if (passingFailure(error)) {
+        throw new PostgresAwayError(error);
+      }
       // the probe tells an outage (refused, reset, starting up) from a batch PostgreSQL refuses, whatever the driver
       // calls the error
       const answers = await withDeadline(this.manager.query('SELECT 1'), PROBE_DEADLINE_MS, 'PostgreSQL').then(
