@@ -1,24 +1,10 @@
 import Redis from 'ioredis';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { eventually, QUEUE, TestApp, TestStores } from './app';
 import { allJobs, sleepUntil } from './jobs';
-import { freePort } from './stores';
+import { freePort, kill, redisOn } from './stores';
 
 const GRACE_SECONDS = 30;
-
-function redisOn(port: number): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
 // After Redis lost its data, the rebuild from PostgreSQL must neither kill every overdue service at once nor
 // overwrite a record pulsed since. The API and the worker (which rebuilds) run apart, so a pulse lands in the

@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
+import { ChildProcess } from 'node:child_process';
 import { HeartbeatStore } from '../src/heartbeat/heartbeat.store';
 import { eventually, QUEUE, TestApp, TestStores } from './app';
-import { TEST_REDIS_URL } from './stores';
+import { freePort, kill, redisOn } from './stores';
 
 const body = (service: string, nextIn = 600) => ({ service, alertType: 'log', alertTarget: 'ops', nextIn });
 
@@ -18,15 +19,22 @@ describe('pulses batched per turn, rows copied from dirty marks', () => {
   let stores: TestStores;
   let app: TestApp;
   let redis: Redis;
+  let server: ChildProcess;
 
   beforeAll(async () => {
+    // a Redis of its own: INFO commandstats counts every client's calls, and the other suites' run meanwhile
+    const port = await freePort();
+    server = redisOn(port);
     stores = await TestStores.create();
-    app = await stores.start();
-    redis = new Redis(TEST_REDIS_URL);
+    await eventually(async () => {
+      app = await stores.start({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    });
+    redis = new Redis(`redis://127.0.0.1:${port}`);
   });
   afterAll(async () => {
     redis.disconnect();
     await stores.destroy();
+    await kill(server);
   });
 
   it('gives each pulse of one turn its own outcome from one script call, the service limit counted in order', async () => {
