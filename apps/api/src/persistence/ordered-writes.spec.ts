@@ -101,13 +101,19 @@ describe(`${OrderedWrites.name} gaps in the queue order`, () => {
     }
   };
 
-  it('holds a job whose predecessor arrives some turns later, and writes both in queue order', async () => {
+  /** A writer that has written job `first`, so it waits for `first + 1` next. */
+  async function afterWrite(first: number, gapWaitMs: number) {
     const writer = gatedWriter();
-    const writes = new OrderedWrites(merge, writer.write, isOutage, 10, 60_000);
-    const first = writes.write([1], 1);
+    const writes = new OrderedWrites(merge, writer.write, isOutage, 10, gapWaitMs);
+    const written = writes.write([first], first);
     await tick();
     writer.calls[0].release();
-    await first;
+    await written;
+    return { writer, writes };
+  }
+
+  it('holds a job whose predecessor arrives some turns later, and writes both in queue order', async () => {
+    const { writer, writes } = await afterWrite(1, 60_000);
     // 3 before 2, several turns apart: BullMQ's completion fetch and its blocking fetch race like this
     const third = writes.write([3], 3);
     await ticks(5);
@@ -120,12 +126,7 @@ describe(`${OrderedWrites.name} gaps in the queue order`, () => {
   });
 
   it('writes past a gap that stays open, then stops waiting for gaps (another worker takes their jobs)', async () => {
-    const writer = gatedWriter();
-    const writes = new OrderedWrites(merge, writer.write, isOutage, 10, 30);
-    const first = writes.write([1], 1);
-    await tick();
-    writer.calls[0].release();
-    await first;
+    const { writer, writes } = await afterWrite(1, 30);
     const started = performance.now();
     const third = writes.write([3], 3);
     while (writer.calls.length < 2) {
@@ -144,12 +145,7 @@ describe(`${OrderedWrites.name} gaps in the queue order`, () => {
   });
 
   it('lets a late job (a retry) and a job of unknown place through without waiting', async () => {
-    const writer = gatedWriter();
-    const writes = new OrderedWrites(merge, writer.write, isOutage, 10, 60_000);
-    const first = writes.write([5], 5);
-    await tick();
-    writer.calls[0].release();
-    await first;
+    const { writer, writes } = await afterWrite(5, 60_000);
     const late = [writes.write([2], 2), writes.write([9], Number.MAX_SAFE_INTEGER), writes.write([6], 6)];
     await tick();
     expect(writer.calls.map((c) => c.batch)).toEqual([[5], [2, 6, 9]]);
