@@ -1,4 +1,5 @@
 import { OrderedWrites } from './ordered-writes';
+import { SKIPS_TO_SHARE } from './queue-order';
 
 class Outage extends Error {}
 
@@ -125,23 +126,68 @@ describe(`${OrderedWrites.name} gaps in the queue order`, () => {
     await Promise.all([second, third]);
   });
 
-  it('writes past a gap that stays open, then stops waiting for gaps (another worker takes their jobs)', async () => {
-    const { writer, writes } = await afterWrite(1, 30);
+  /** Writes job `order` past the gap before it, once the gap has been waited out; how long that took. */
+  async function writtenPast(
+    writer: ReturnType<typeof gatedWriter>,
+    writes: OrderedWrites<number[]>,
+    order: number,
+  ): Promise<number> {
     const started = performance.now();
-    const third = writes.write([3], 3);
-    while (writer.calls.length < 2) {
+    const calls = writer.calls.length;
+    const written = writes.write([order], order);
+    while (writer.calls.length === calls) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
-    expect(writer.calls[1].batch).toEqual([3]);
+    const waited = performance.now() - started;
+    expect(writer.calls.at(-1)?.batch).toEqual([order]);
+    writer.calls.at(-1)?.release();
+    await written;
+    return waited;
+  }
+
+  it(`writes past a gap that stays open; after ${SKIPS_TO_SHARE} in a row, waits for none (another worker takes their jobs)`, async () => {
+    const { writer, writes } = await afterWrite(1, 30);
+    // jobs 2, 4 and 6 never come
+    for (const order of [3, 5, 7]) {
+      expect(await writtenPast(writer, writes, order)).toBeGreaterThanOrEqual(25);
+    }
+    const ninth = writes.write([9], 9);
+    await ticks(2);
+    expect(writer.calls.map((c) => c.batch)).toEqual([[1], [3], [5], [7], [9]]);
+    writer.calls[4].release();
+    await ninth;
+  });
+
+  it('waits for gaps again once a job of a gap written past arrives (a slow hand-over, not another worker)', async () => {
+    const { writer, writes } = await afterWrite(1, 30);
+    for (const order of [3, 5, 7]) {
+      await writtenPast(writer, writes, order);
+    }
+    const sixth = writes.write([6], 6);
+    await ticks(2);
+    writer.calls[4].release();
+    await sixth;
+    // 8 is the next expected: 9 waits for it
+    const ninth = writes.write([9], 9);
+    await ticks(5);
+    expect(writer.calls.map((c) => c.batch)).toEqual([[1], [3], [5], [7], [6]]);
+    const eighth = writes.write([8], 8);
+    await ticks(2);
+    expect(writer.calls.at(-1)?.batch).toEqual([8, 9]);
+    writer.calls.at(-1)?.release();
+    await Promise.all([eighth, ninth]);
+  });
+
+  it('does not wait for a job refused before its write (a malformed job)', async () => {
+    const { writer, writes } = await afterWrite(1, 60_000);
+    const third = writes.write([3], 3);
+    await ticks(3);
+    expect(writer.calls).toHaveLength(1);
+    writes.pass(2);
+    await ticks(2);
+    expect(writer.calls.map((c) => c.batch)).toEqual([[1], [3]]);
     writer.calls[1].release();
     await third;
-    // job 4 never comes: 5 is written at once now
-    const fifth = writes.write([5], 5);
-    await ticks(2);
-    expect(writer.calls.map((c) => c.batch)).toEqual([[1], [3], [5]]);
-    writer.calls[2].release();
-    await fifth;
   });
 
   it('lets a late job (a retry) and a job of unknown place through without waiting', async () => {

@@ -1,15 +1,4 @@
-/**
- * How long a write waits for a job missing from the queue order. BullMQ hands over jobs fetched together (the next
- * job a completion fetches, and the one a blocking fetch got) in either order, sometimes a few turns apart: 9 in
- * 3,000 sequentially added jobs on an idle machine, up to 0.5 ms apart, and far longer on a loaded one. Without the
- * wait, a job could be written before the one queued ahead of it, and ids would not follow acceptance (§7.1).
- */
-export const GAP_WAIT_MS = 50;
-/**
- * A gap that stays open that long means another worker took the missing job: with several workers on one queue
- * gaps never close, so the writer stops waiting for them this long (one wait a minute, not one per write).
- */
-export const SHARED_QUEUE_MS = 60_000;
+import { GAP_WAIT_MS, QueueOrder } from './queue-order';
 
 /**
  * Writes the batches of the jobs a worker has in flight together, one write at a time, in the order of the jobs in
@@ -18,8 +7,7 @@ export const SHARED_QUEUE_MS = 60_000;
  * the same socket read join it whatever order BullMQ hands them over in. With one job at a time the writer spent
  * each job's queue round trips waiting, and each INSERT carried only the ~50 events of one API turn; in flight
  * together they overlap, and ids still follow the queue's order: a job whose predecessor in the queue has not
- * arrived yet waits up to GAP_WAIT_MS for it. `order` must count up by one per job; a job of unknown place passes
- * `Number.MAX_SAFE_INTEGER` and goes last, waiting for nothing.
+ * arrived yet waits up to GAP_WAIT_MS for it (QueueOrder). A job of unknown place passes UNORDERED and goes last.
  *
  * A write that fails with an `outage` error is tried again every `retryMs`, its jobs kept in flight and in order,
  * until it succeeds or `stop()`; a merged write that fails otherwise is tried again job by job, so one bad batch
@@ -31,9 +19,7 @@ export class OrderedWrites<T> {
   private stopped = false;
   private wake: (() => void) | null = null;
   private arrived: (() => void) | null = null;
-  /** The order that follows the last job written (or failed), once there was one. */
-  private expected: number | null = null;
-  private gapsIgnoredUntil = -Infinity;
+  private readonly order = new QueueOrder();
 
   constructor(
     private readonly merge: (batches: T[]) => T,
@@ -45,6 +31,7 @@ export class OrderedWrites<T> {
 
   async write(batch: T, order: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      this.order.arrived(order);
       this.waiting.push({ batch, order, resolve, reject, at: performance.now() });
       this.arrived?.();
       if (!this.writing) {
@@ -52,6 +39,12 @@ export class OrderedWrites<T> {
         setImmediate(() => void this.run());
       }
     });
+  }
+
+  /** The job of this order was refused before its write (a malformed job): no write waits for it. */
+  pass(order: number): void {
+    this.order.pass(order);
+    this.arrived?.();
   }
 
   /**
@@ -72,8 +65,10 @@ export class OrderedWrites<T> {
         continue;
       }
       const group = this.waiting.splice(0, ready);
-      this.advance(group);
-      const done = await this.attempt(group.length === 1 ? group[0].batch : this.merge(group.map((e) => e.batch)));
+      this.order.wrote(group.map((entry) => entry.order));
+      const done = await this.attempt(() =>
+        group.length === 1 ? group[0].batch : this.merge(group.map((e) => e.batch)),
+      );
       if (done === true) {
         group.forEach((entry) => entry.resolve());
       } else if (this.outage(done.error)) {
@@ -87,34 +82,20 @@ export class OrderedWrites<T> {
     this.writing = false;
   }
 
-  /**
-   * How many of the waiting jobs (sorted) may be written now: those up to the first gap in the queue order after
-   * the last one written. Late jobs (retries, given back) and jobs of unknown place never wait.
-   */
   private ready(): number {
-    let next = this.expected;
-    if (next === null || performance.now() < this.gapsIgnoredUntil) {
-      return this.waiting.length;
-    }
-    let count = 0;
-    for (const { order } of this.waiting) {
-      if (order === next) {
-        next += 1;
-      } else if (order > next && order !== Number.MAX_SAFE_INTEGER) {
-        break;
-      }
-      count += 1;
-    }
-    return count;
+    return this.order.ready(
+      this.waiting.map((entry) => entry.order),
+      performance.now(),
+    );
   }
 
-  /** Until the missing job arrives or the first job behind the gap has waited gapWaitMs; then the gap is skipped. */
+  /** Until the missing job arrives or the longest-waiting job has waited gapWaitMs; then the gap is written past. */
   private async waitForGap(): Promise<void> {
-    const left = this.waiting[0].at + this.gapWaitMs - performance.now();
-    const closed = left > 0 && (await this.until(left));
-    if (!closed && this.ready() === 0) {
-      this.expected = this.waiting[0].order;
-      this.gapsIgnoredUntil = performance.now() + SHARED_QUEUE_MS;
+    const since = Math.min(...this.waiting.map((entry) => entry.at));
+    const left = since + this.gapWaitMs - performance.now();
+    const arrived = left > 0 && (await this.until(left));
+    if (!arrived && this.ready() === 0) {
+      this.order.skip(this.waiting[0].order, performance.now());
     }
   }
 
@@ -131,18 +112,11 @@ export class OrderedWrites<T> {
     return arrived;
   }
 
-  private advance(group: Entry<T>[]): void {
-    const last = group.filter((e) => e.order !== Number.MAX_SAFE_INTEGER).at(-1)?.order;
-    if (last !== undefined && (this.expected === null || last >= this.expected)) {
-      this.expected = last + 1;
-    }
-  }
-
   /** True once written; the error when it failed otherwise than by an outage, or by one after `stop()`. */
-  private async attempt(batch: T): Promise<true | { error: unknown }> {
+  private async attempt(batchOf: () => T): Promise<true | { error: unknown }> {
     for (;;) {
       try {
-        await this.writeOne(batch);
+        await this.writeOne(batchOf());
         return true;
       } catch (error) {
         if (!this.outage(error) || this.stopped) {
@@ -158,7 +132,7 @@ export class OrderedWrites<T> {
 
   private async oneByOne(group: Entry<T>[]): Promise<void> {
     for (const [i, entry] of group.entries()) {
-      const done = await this.attempt(entry.batch);
+      const done = await this.attempt(() => entry.batch);
       if (done === true) {
         entry.resolve();
       } else if (this.outage(done.error)) {

@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { QUEUE } from '../common/queues';
 import { OrderedWrites } from './ordered-writes';
+import { UNORDERED } from './queue-order';
 import { checkBatch } from './persistence.shape';
 import { mergeItems, PersistenceBatch } from './persistence.types';
 import { PersistenceWriter, PostgresAwayError } from './persistence.writer';
@@ -39,11 +40,19 @@ export class PersistenceProcessor extends WorkerHost implements BeforeApplicatio
   }
 
   async process(job: Job<unknown>): Promise<void> {
-    const batch = checkBatch(job.data);
+    // ids count up in the order jobs were added (persistence jobs take no id of their own); any other id goes last
+    const id = Number(job.id);
+    const order = Number.isSafeInteger(id) ? id : UNORDERED;
+    let batch: PersistenceBatch;
     try {
-      // ids count up in the order jobs were added (persistence jobs take no id of their own); any other id goes last
-      const order = Number(job.id);
-      await this.writes.write(batch, Number.isSafeInteger(order) ? order : Number.MAX_SAFE_INTEGER);
+      batch = checkBatch(job.data);
+    } catch (error) {
+      // never written, so the writes queued behind it must not wait for it
+      this.writes.pass(order);
+      throw error;
+    }
+    try {
+      await this.writes.write(batch, order);
     } catch (error) {
       if (!(error instanceof PostgresAwayError)) {
         throw error;

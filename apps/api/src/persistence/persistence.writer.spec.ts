@@ -27,6 +27,9 @@ describe(passingFailure.name, () => {
       (error: unknown) => error,
     );
 
+  const raised = async (condition: string) =>
+    failure(async () => source.query(`DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = '${condition}'; END $$`));
+
   it('counts a connection not had in time as passing', async () => {
     const runner = source.createQueryRunner();
     await runner.connect();
@@ -39,14 +42,15 @@ describe(passingFailure.name, () => {
     }
   });
 
-  it("counts a deadlock and a server's shutdown as passing, by SQLSTATE", async () => {
-    const deadlock = await failure(async () =>
-      source.query(`DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'deadlock_detected'; END $$`),
-    );
-    const shutdown = await failure(async () =>
-      source.query(`DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'admin_shutdown'; END $$`),
-    );
-    expect([deadlock, shutdown].map(passingFailure)).toEqual([true, true]);
+  it("counts a deadlock, a server's shutdown and a full disk as passing, by SQLSTATE", async () => {
+    const errors = [await raised('deadlock_detected'), await raised('admin_shutdown'), await raised('disk_full')];
+    expect(errors.map(passingFailure)).toEqual([true, true, true]);
+  });
+
+  it('counts what a batch itself may cause as its own: out of memory, a dropped database', async () => {
+    const errors = [await raised('out_of_memory'), await raised('database_dropped')];
+    expect(errors.map((e) => (e as { code: string }).code)).toEqual(['53200', '57P04']);
+    expect(errors.map(passingFailure)).toEqual([false, false]);
   });
 
   it("counts a row PostgreSQL refuses, a statement's timeout and a bug as the batch's own", async () => {
@@ -70,6 +74,9 @@ describe(passingFailure.name, () => {
 
   it('counts a refused or reset socket as passing', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    expect([refused, new Error('Connection terminated unexpectedly')].map(passingFailure)).toEqual([true, true]);
+    // five capital letters, like a SQLSTATE
+    const pipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    const terminated = new Error('Connection terminated unexpectedly');
+    expect([refused, pipe, terminated].map(passingFailure)).toEqual([true, true, true]);
   });
 });

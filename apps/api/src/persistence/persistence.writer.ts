@@ -23,30 +23,41 @@ const PROBE_DEADLINE_MS = 2000;
  */
 export class PostgresAwayError extends Error {
   constructor(cause: unknown) {
-    super(`PostgreSQL does not answer: ${(cause as Error).message}`, { cause });
+    super(`PostgreSQL is away or failing for a passing reason: ${(cause as Error).message}`, { cause });
   }
 }
 
 /**
- * SQLSTATE classes that say nothing about the batch: connection exception, transaction rollback (deadlock,
- * serialization), insufficient resources, object not in prerequisite state (lock not available), operator
- * intervention, system error.
+ * SQLSTATEs that say nothing about the batch, so that retrying it in place is right: any connection exception
+ * (class 08), serialization failure and deadlock, disk full and too many connections, lock not available and
+ * object in use, the server shutting down or crashing and starting again, an idle session's timeout. Not those a
+ * batch itself can cause (out of memory, a statement's timeout, a dropped database): retried in place, they would
+ * hold the queue for good.
  */
-const PASSING_CLASSES = new Set(['08', '40', '53', '55', '57', '58']);
+const PASSING_CODES = new Set([
+  '40001',
+  '40P01',
+  '53100',
+  '53300',
+  '55P03',
+  '55006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57P05',
+]);
 // node-postgres's own words when it has no connection to give: these errors carry no SQLSTATE
 const CONNECTION_FAILURES = /timeout exceeded when trying to connect|connection terminated|connection timeout/i;
 
 /** True when `error` would pass on its own: retrying the same batch in place is right, failing it is not. */
 export function passingFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
-    // 57014, a statement cancelled by its timeout, may be the batch's own size: retried in place it would hold the
-    // queue for good
-    return PASSING_CLASSES.has(code.slice(0, 2)) && code !== '57014';
-  }
-  // a socket's errno (ECONNRESET, ECONNREFUSED, ETIMEDOUT...)
+  // a socket's errno first (ECONNRESET, ETIMEDOUT, EPIPE...): some are five letters, like a SQLSTATE
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
     return true;
+  }
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return code.startsWith('08') || PASSING_CODES.has(code);
   }
   return error instanceof Error && CONNECTION_FAILURES.test(error.message);
 }
