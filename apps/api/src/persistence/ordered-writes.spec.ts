@@ -63,6 +63,20 @@ describe(OrderedWrites.name, () => {
     expect(written).toEqual([[11], [12], [14]]);
   });
 
+  it('writes the jobs one by one when merging them throws, rather than leave them pending', async () => {
+    const written: number[][] = [];
+    const writes = new OrderedWrites<number[]>(
+      () => {
+        throw new Error('cannot merge');
+      },
+      async (batch) => void written.push(batch),
+      isOutage,
+      5,
+    );
+    await Promise.all([writes.write([2], 2), writes.write([1], 1)]);
+    expect(written).toEqual([[1], [2]]);
+  });
+
   it('waits out an outage with the same group, then writes it once', async () => {
     let failures = 2;
     const written: number[][] = [];
