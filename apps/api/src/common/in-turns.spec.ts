@@ -1,4 +1,4 @@
-import { inTurns } from './in-turns';
+import { inTurns, TurnBudget } from './in-turns';
 
 describe(inTurns.name, () => {
   it('runs every slice once, in order, each started in a turn of its own', async () => {
@@ -63,5 +63,32 @@ describe(inTurns.name, () => {
     const step = jest.fn(async () => undefined);
     await inTurns([], 10, step);
     expect(step).not.toHaveBeenCalled();
+  });
+
+  it('with a shared budget, starts at most its items per turn across every caller', async () => {
+    const started: { caller: string; turn: number; items: number }[] = [];
+    let turn = 0;
+    const tick = (): void => void (turn++, (timer = setImmediate(tick)));
+    let timer = setImmediate(tick);
+    const budget = new TurnBudget(2);
+    try {
+      // three loops (as the sweeper's lanes), each with 4 items: alone, each would start 2 a turn
+      await Promise.all(
+        ['a', 'b', 'c'].map(async (caller) =>
+          inTurns([1, 2, 3, 4], budget, async (slice) => {
+            started.push({ caller, turn, items: slice.length });
+            await Promise.resolve();
+          }),
+        ),
+      );
+    } finally {
+      clearImmediate(timer);
+    }
+    expect(started.map((s) => s.items).reduce((a, b) => a + b, 0)).toBe(12);
+    const perTurn = new Map<number, number>();
+    started.forEach((s) => perTurn.set(s.turn, (perTurn.get(s.turn) ?? 0) + s.items));
+    expect(Math.max(...perTurn.values())).toBe(2);
+    // first come, first served: no caller starts twice while another waits
+    expect(started.map((s) => s.caller)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
   });
 });
