@@ -91,4 +91,35 @@ describe(inTurns.name, () => {
     // first come, first served: no caller starts twice while another waits
     expect(started.map((s) => s.caller)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
   });
+
+  it('fills each turn up to its budget with waiting callers, in the order they came, latecomers behind', async () => {
+    const started: { caller: string; turn: number }[] = [];
+    let turn = 0;
+    const tick = (): void => void (turn++, (timer = setImmediate(tick)));
+    let timer = setImmediate(tick);
+    const budget = new TurnBudget(2);
+    const run = async (caller: string) => inTurns([caller], budget, async () => void started.push({ caller, turn }));
+    try {
+      const first = ['a', 'b', 'c', 'd'].map(run);
+      // comes while c and d wait: it must not start before them
+      const late = Promise.resolve().then(async () => run('e'));
+      await Promise.all([...first, late]);
+    } finally {
+      clearImmediate(timer);
+    }
+    expect(started.map((s) => s.caller)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const turns = [...new Set(started.map((s) => s.turn))];
+    expect(turns).toHaveLength(3);
+    expect(turns.map((t) => started.filter((s) => s.turn === t).length)).toEqual([2, 2, 1]);
+  });
+
+  it('lets no latecomer in ahead of a waiting caller, even where the turn has room for it', async () => {
+    const started: string[] = [];
+    const budget = new TurnBudget(2);
+    const run = async (caller: string, items: number[]) =>
+      inTurns(items, budget, async () => void started.push(caller));
+    // a spends 1 of 2; b's 2 do not fit, so b waits; c's 1 would fit beside a, but b came first
+    await Promise.all([run('a', [1]), run('b', [1, 2]), run('c', [1])]);
+    expect(started).toEqual(['a', 'b', 'c']);
+  });
 });

@@ -1,3 +1,4 @@
+import { setImmediate as onCheck } from 'node:timers';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
@@ -31,7 +32,8 @@ export class TurnBudget {
     if (!this.resetting) {
       // the next check phase begins a new turn's budget; a waiter let in there starts its slice in that turn
       this.resetting = true;
-      setImmediate(() => this.newTurn());
+      // node:timers, like nextTurn: a test's fake timers replace only the global one
+      onCheck(() => this.newTurn());
     }
   }
 

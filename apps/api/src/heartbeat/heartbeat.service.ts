@@ -35,8 +35,12 @@ const RAISE_PER_TURN = 100;
 export class HeartbeatService {
   private readonly logger = new Logger(HeartbeatService.name);
   private readonly listings: ListingSlots;
-  /** Shared by the sweeper's lanes, which all call sweepOnce on this one instance. */
+  /**
+   * Shared by the sweeper's lanes, which all call sweepOnce on this one instance; reminders have their own, so a
+   * wave of them never slows the raising of new deaths (the detection lag is the promise, §6.3).
+   */
   private readonly raising = new TurnBudget(RAISE_PER_TURN);
+  private readonly reminding = new TurnBudget(RAISE_PER_TURN);
 
   constructor(
     private readonly store: HeartbeatStore,
@@ -194,7 +198,7 @@ export class HeartbeatService {
     }
     const reminders = await this.store.claimReminders(SWEEP_BATCH);
     if (reminders.length > 0) {
-      await inTurns(reminders, this.raising, async (slice) => this.remind(slice));
+      await inTurns(reminders, this.reminding, async (slice) => this.remind(slice));
     }
     return dead.length;
   }
