@@ -81,7 +81,8 @@ function classify(
   return { status: 500, hint: `internal error (ref ${request.id})`, headers: {} };
 }
 
-function isStoreDown(error: unknown): boolean {
+/** A store (PostgreSQL or Redis) that cannot be reached or dropped the connection: nothing about the request. */
+export function isStoreDown(error: unknown): boolean {
   const message = (error as Error)?.message ?? '';
   const code = (error as { code?: string }).code ?? '';
   return (

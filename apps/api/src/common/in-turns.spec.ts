@@ -1,21 +1,30 @@
 import { inTurns, TurnBudget } from './in-turns';
 
+/** Counts event-loop turns (an immediate scheduled again from each one) until `stop()`. */
+function turnCounter(): { now: () => number; stop: () => void } {
+  let turn = 0;
+  let timer: NodeJS.Immediate;
+  const tick = (): void => {
+    turn += 1;
+    timer = setImmediate(tick);
+  };
+  timer = setImmediate(tick);
+  return { now: () => turn, stop: () => clearImmediate(timer) };
+}
+
 describe(inTurns.name, () => {
   it('runs every slice once, in order, each started in a turn of its own', async () => {
     const started: number[][] = [];
     const turns: number[] = [];
-    let turn = 0;
-    // counts event-loop turns: an immediate scheduled again from each one
-    const tick = (): void => void (turn++, (timer = setImmediate(tick)));
-    let timer = setImmediate(tick);
+    const turn = turnCounter();
     try {
       await inTurns([1, 2, 3, 4, 5, 6, 7], 3, async (slice) => {
         started.push(slice);
-        turns.push(turn);
+        turns.push(turn.now());
         await Promise.resolve();
       });
     } finally {
-      clearImmediate(timer);
+      turn.stop();
     }
     expect(started).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     expect(new Set(turns).size).toBe(3);
@@ -67,22 +76,20 @@ describe(inTurns.name, () => {
 
   it('with a shared budget, starts at most its items per turn across every caller', async () => {
     const started: { caller: string; turn: number; items: number }[] = [];
-    let turn = 0;
-    const tick = (): void => void (turn++, (timer = setImmediate(tick)));
-    let timer = setImmediate(tick);
+    const turn = turnCounter();
     const budget = new TurnBudget(2);
     try {
       // three loops (as the sweeper's lanes), each with 4 items: alone, each would start 2 a turn
       await Promise.all(
         ['a', 'b', 'c'].map(async (caller) =>
           inTurns([1, 2, 3, 4], budget, async (slice) => {
-            started.push({ caller, turn, items: slice.length });
+            started.push({ caller, turn: turn.now(), items: slice.length });
             await Promise.resolve();
           }),
         ),
       );
     } finally {
-      clearImmediate(timer);
+      turn.stop();
     }
     expect(started.map((s) => s.items).reduce((a, b) => a + b, 0)).toBe(12);
     const perTurn = new Map<number, number>();
@@ -94,18 +101,17 @@ describe(inTurns.name, () => {
 
   it('fills each turn up to its budget with waiting callers, in the order they came, latecomers behind', async () => {
     const started: { caller: string; turn: number }[] = [];
-    let turn = 0;
-    const tick = (): void => void (turn++, (timer = setImmediate(tick)));
-    let timer = setImmediate(tick);
+    const turn = turnCounter();
     const budget = new TurnBudget(2);
-    const run = async (caller: string) => inTurns([caller], budget, async () => void started.push({ caller, turn }));
+    const run = async (caller: string) =>
+      inTurns([caller], budget, async () => void started.push({ caller, turn: turn.now() }));
     try {
       const first = ['a', 'b', 'c', 'd'].map(run);
       // comes while c and d wait: it must not start before them
       const late = Promise.resolve().then(async () => run('e'));
       await Promise.all([...first, late]);
     } finally {
-      clearImmediate(timer);
+      turn.stop();
     }
     expect(started.map((s) => s.caller)).toEqual(['a', 'b', 'c', 'd', 'e']);
     const turns = [...new Set(started.map((s) => s.turn))];

@@ -15,8 +15,9 @@ export const POSTGRES_AWAY_RETRY_MS = 1000;
  * Jobs in flight: their writes are merged and kept in queue order (OrderedWrites, which waits out gaps), so ids
  * follow acceptance. With 4, a worker sharing its process with the API (ROLE=all) fell behind under load: each of
  * its queue round trips waits out a turn of HTTP work, so a write carried at most 4 jobs (about 170 events) and
- * 200,000 events left a backlog of 1.7-2.2 s (bench events-all, 4 runs: 14.0-14.8k/s end to end). With 16 (or 8) the tail was under 90 ms and
- * events-all reached 15.1-18.5k/s in the same alternating runs; events-split did not move.
+ * 200,000 events left a backlog of 1.7-2.2 s (bench events-all, 4 runs: 14.0-14.8k/s end to end). With 16 (or 8)
+ * the tail was under 90 ms and events-all reached 15.1-18.5k/s in the same alternating runs; events-split did not
+ * move.
  */
 export const PERSISTENCE_IN_FLIGHT = 16;
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { isStoreDown } from '../common/envelope.filter';
 import { withDeadline } from '../common/hinted-error';
 import { RedisClient } from '../common/redis.module';
 import { Env } from '../config/env';
@@ -46,8 +47,6 @@ const PASSING_CODES = new Set([
   '57P03',
   '57P05',
 ]);
-// node-postgres's own words when it has no connection to give: these errors carry no SQLSTATE
-const CONNECTION_FAILURES = /timeout exceeded when trying to connect|connection terminated|connection timeout/i;
 
 /** True when `error` would pass on its own: retrying the same batch in place is right, failing it is not. */
 export function passingFailure(error: unknown): boolean {
@@ -59,7 +58,8 @@ export function passingFailure(error: unknown): boolean {
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
     return code.startsWith('08') || PASSING_CODES.has(code);
   }
-  return error instanceof Error && CONNECTION_FAILURES.test(error.message);
+  // node-postgres's own words when it has no connection to give carry no SQLSTATE: the same test as the HTTP edge's 503
+  return isStoreDown(error);
 }
 
 /**
